@@ -1,0 +1,117 @@
+"""The one setup call at the top of every notebook.
+
+``setup_notebook()`` checks that the installed libraries are recent enough (with a message
+that says how to fix it), applies the projector-friendly figure style and seeds the random
+number generators, so every run of a notebook shows the same numbers.
+"""
+
+from __future__ import annotations
+
+import random
+from importlib import metadata
+
+import numpy as np
+
+__all__ = ["MINIMUM_VERSIONS", "setup_notebook", "version_problems"]
+
+#: The oldest versions the notebooks are tested with (the lower bounds in pyproject.toml).
+MINIMUM_VERSIONS = {
+    "numpy": "1.26",
+    "matplotlib": "3.8",
+    "ipywidgets": "8.1",
+    "scikit-image": "0.22",
+}
+_KERAS_MINIMUM = {"tensorflow": "2.16", "keras": "3.0"}
+
+
+def _as_tuple(version: str) -> tuple[int, ...]:
+    parts = []
+    for piece in version.split(".")[:3]:
+        digits = "".join(ch for ch in piece if ch.isdigit())
+        if not digits:
+            break
+        parts.append(int(digits))
+    return tuple(parts)
+
+
+def version_problems(requirements: dict[str, str]) -> list[str]:
+    """List the packages that are missing or older than required, as readable sentences.
+
+    Examples
+    --------
+    >>> version_problems({"numpy": "1.0"})
+    []
+    >>> version_problems({"no-such-package-xyz": "1.0"})
+    ['no-such-package-xyz is not installed (need >= 1.0)']
+    """
+    problems = []
+    for name, minimum in requirements.items():
+        try:
+            found = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            problems.append(f"{name} is not installed (need >= {minimum})")
+            continue
+        if _as_tuple(found) < _as_tuple(minimum):
+            problems.append(f"{name} {found} is too old (need >= {minimum})")
+    return problems
+
+
+def setup_notebook(seed: int = 42, *, keras: bool = False, style: bool = True, quiet=False):
+    """Prepare a notebook: check versions, apply the figure style, seed the generators.
+
+    Parameters
+    ----------
+    seed : int, default 42
+        Seeds Python's ``random``, NumPy's legacy global generator and (with ``keras=True``)
+        Keras/TensorFlow, and seeds the returned generator.
+    keras : bool, default False
+        Also check TensorFlow/Keras versions and call ``keras.utils.set_random_seed``
+        (imports TensorFlow, which takes a few seconds).
+    style : bool, default True
+        Apply :func:`cnnlab.plotting.use_style` (large fonts for a projector).
+    quiet : bool, default False
+        Do not print the one-line summary.
+
+    Returns
+    -------
+    numpy.random.Generator
+        A generator seeded with ``seed``, for the notebook's own random numbers.
+
+    Raises
+    ------
+    RuntimeError
+        If a required package is missing or too old, naming each and how to update.
+
+    Examples
+    --------
+    >>> rng = setup_notebook(seed=0, style=False, quiet=True)
+    >>> float(rng.random()) == float(np.random.default_rng(0).random())
+    True
+    """
+    requirements = dict(MINIMUM_VERSIONS, **(_KERAS_MINIMUM if keras else {}))
+    problems = version_problems(requirements)
+    if problems:
+        raise RuntimeError(
+            "This notebook needs newer packages: "
+            + "; ".join(problems)
+            + ". Run `make lab` from the repository (it installs the right versions), or "
+            "`pip install -U cnnlab` in this environment, then restart the kernel."
+        )
+    random.seed(seed)
+    np.random.seed(seed)  # noqa: NPY002 (libraries that use the legacy global generator)
+    if keras:
+        import keras as _keras
+
+        _keras.utils.set_random_seed(seed)
+    if style:
+        from . import plotting
+
+        plotting.use_style()
+    if not quiet:
+        from . import __version__
+
+        libs = ["numpy", "matplotlib", "ipywidgets", "scikit-image"]
+        libs += ["tensorflow", "keras"] if keras else []
+        versions = " · ".join(f"{name} {metadata.version(name)}" for name in libs)
+        print(f"cnnlab {__version__} · {versions} · seed {seed}")
+    return np.random.default_rng(seed)
