@@ -46,7 +46,18 @@ from .shapes import (
 
 __version__ = "0.1.0"
 
-_LAZY_SUBMODULES = ("checks", "data", "figures", "models", "notebook", "plotting", "widgets")
+_LAZY_SUBMODULES = (
+    "checks",
+    "data",
+    "experiments",
+    "figures",
+    "learning",
+    "models",
+    "notebook",
+    "plotting",
+    "teaching",
+    "widgets",
+)
 
 __all__ = [
     "activations",

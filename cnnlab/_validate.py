@@ -98,9 +98,11 @@ def as_float_array(x, name: str, *, ndims: tuple[int, ...] | None = None, min_dt
     if np.iscomplexobj(arr):
         raise TypeError(f"{name} must be real-valued, got complex dtype {arr.dtype}.")
     if ndims is not None and arr.ndim not in ndims:
-        allowed = " or ".join(str(n) for n in ndims)
+        names = [str(n) for n in ndims]
+        allowed = names[-1] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
         raise ValueError(
-            f"{name} must have {allowed} dimensions, got shape {arr.shape} ({arr.ndim} dimensions)."
+            f"{name} must have {allowed} dimensions, got shape {arr.shape} "
+            f"({arr.ndim} dimension{'' if arr.ndim == 1 else 's'})."
         )
     if np.issubdtype(arr.dtype, np.floating):
         dtype = np.result_type(arr.dtype, min_dtype)

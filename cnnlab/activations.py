@@ -8,9 +8,11 @@ TensorFlow).
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
-from ._validate import as_float_array, describe
+from ._validate import _is_int, as_float_array, describe
 
 __all__ = [
     "ACTIVATIONS",
@@ -27,10 +29,11 @@ __all__ = [
 
 
 def _check_beta(beta):
-    if isinstance(beta, bool) or not np.isscalar(beta) or not np.isfinite(beta) or beta <= 0:
-        raise ValueError(
-            f"beta (the sharpness) must be a positive finite number; got {describe(beta)}."
-        )
+    valid = "beta (the sharpness) must be a positive finite number"
+    if isinstance(beta, bool | np.bool_) or not isinstance(beta, numbers.Real):
+        raise TypeError(f"{valid}; got {describe(beta)}.")
+    if not (np.isfinite(beta) and beta > 0):
+        raise ValueError(f"{valid}; got {describe(beta)}.")
     return float(beta)
 
 
@@ -82,13 +85,17 @@ def sigmoid(x):
 def sigmoid_derivative(x):
     """Derivative of :func:`sigmoid`: :math:`\\sigma(x)(1 - \\sigma(x))`, at most 0.25.
 
+    Computed as :math:`e^{-|x|} / (1 + e^{-|x|})^2` (the same value), which keeps its
+    precision where :math:`\\sigma(x)` rounds to 1.
+
     Examples
     --------
     >>> sigmoid_derivative([0.0])
     array([0.25])
     """
-    s = sigmoid(x)
-    return s * (1.0 - s)
+    xa = as_float_array(x, "x")
+    e = np.exp(-np.abs(xa))  # in (0, 1]: never overflows
+    return e / ((1.0 + e) * (1.0 + e))
 
 
 def softplus(x, beta=1.0):
@@ -138,13 +145,17 @@ def tanh(x):
 def tanh_derivative(x):
     """Derivative of :func:`tanh`: :math:`1 - \\tanh^2(x)`, at most 1.
 
+    Computed as :math:`4 e^{-2|x|} / (1 + e^{-2|x|})^2` (the same value), which keeps its
+    precision where :math:`\\tanh(x)` rounds to :math:`\\pm 1`.
+
     Examples
     --------
     >>> tanh_derivative([0.0])
     array([1.])
     """
-    t = tanh(x)
-    return 1.0 - t * t
+    xa = as_float_array(x, "x")
+    e = np.exp(-2.0 * np.abs(xa))  # in (0, 1]: never overflows
+    return 4.0 * e / ((1.0 + e) * (1.0 + e))
 
 
 def softmax(x, axis=-1):
@@ -168,6 +179,8 @@ def softmax(x, axis=-1):
     xa = as_float_array(x, "x")
     if xa.ndim == 0:
         raise ValueError("x must have at least one dimension (the scores); got a scalar.")
+    if not _is_int(axis):
+        raise TypeError(f"axis must be an integer (the axis of the scores); got {describe(axis)}.")
     if not -xa.ndim <= axis < xa.ndim:
         raise ValueError(
             f"axis must be in [{-xa.ndim}, {xa.ndim - 1}] for shape {xa.shape}; got {axis}."

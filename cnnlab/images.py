@@ -163,6 +163,9 @@ def read_image_bytes(content, *, max_side=MAX_SIDE):
     Returns
     -------
     ndarray, shape (H, W) or (H, W, 3), float32 in [0, 1]
+        Grayscale files (also with alpha) give ``(H, W)``; alpha is dropped. 16-bit files are
+        divided by 65535; 32-bit integer or float files outside the usual range are stretched
+        from their minimum..maximum to 0..1.
 
     Examples
     --------
@@ -177,11 +180,30 @@ def read_image_bytes(content, *, max_side=MAX_SIDE):
     try:
         with Image.open(io.BytesIO(bytes(content))) as img:
             img.load()
-            if img.mode not in ("L", "RGB", "RGBA", "1"):
-                img = img.convert("RGBA" if "A" in img.mode else "RGB")
-            arr = np.asarray(img)
+            arr = _pil_to_array(img)
     except (UnidentifiedImageError, OSError) as err:
         raise ValueError(
             f"content is not an image file that Pillow can read (PNG, JPEG, GIF, ...): {err}"
         ) from None
     return downscale(arr, max_side)
+
+
+def _pil_to_array(img):
+    """Pixel array of a Pillow image: uint8/uint16/bool, or float32 already in [0, 1]."""
+    mode = img.mode
+    if mode.startswith("I;16"):  # 16-bit grayscale (PNG, TIFF): to_float divides by 65535
+        return np.asarray(img).astype(np.uint16)
+    if mode in ("I", "F"):  # 32-bit integer or float pixels: no standard range
+        arr = np.asarray(img, dtype=np.float64)
+        lo, hi = float(arr.min()), float(arr.max())
+        top = 65535.0 if mode == "I" else 1.0
+        if lo < 0 or hi > top:  # outside the usual range: stretch min..max to 0..1
+            arr = (arr - lo) / (hi - lo) if hi > lo else np.zeros_like(arr)
+        else:
+            arr = arr / top
+        return arr.astype(np.float32)
+    if mode in ("LA", "La"):  # grayscale with alpha: stay grayscale
+        img = img.convert("L")
+    elif mode not in ("L", "RGB", "RGBA", "1"):  # palette, CMYK, YCbCr, ...
+        img = img.convert("RGBA" if "A" in mode or "transparency" in img.info else "RGB")
+    return np.asarray(img)

@@ -13,6 +13,7 @@ the border (checked in ``tests/test_kernels.py``).
 
 from __future__ import annotations
 
+import numbers
 from math import comb
 
 import numpy as np
@@ -93,8 +94,10 @@ def gaussian_blur(size=5, sigma=None):
     k = _size(size)
     if sigma is None:
         sigma = 0.3 * ((k - 1) * 0.5 - 1) + 0.8
-    if isinstance(sigma, bool) or not np.isscalar(sigma) or not sigma > 0:
-        raise ValueError(f"sigma must be a positive number; got {describe(sigma)}.")
+    if isinstance(sigma, bool | np.bool_) or not isinstance(sigma, numbers.Real):
+        raise TypeError(f"sigma must be a positive number (in pixels); got {describe(sigma)}.")
+    if not (np.isfinite(sigma) and sigma > 0):
+        raise ValueError(f"sigma must be a positive number (in pixels); got {describe(sigma)}.")
     r = np.arange(k) - (k - 1) / 2
     g1 = np.exp(-(r**2) / (2.0 * sigma**2))
     g = np.outer(g1, g1)

@@ -7,6 +7,7 @@ number generators, so every run of a notebook shows the same numbers.
 
 from __future__ import annotations
 
+import os
 import random
 from importlib import metadata
 
@@ -22,6 +23,19 @@ MINIMUM_VERSIONS = {
     "scikit-image": "0.22",
 }
 _KERAS_MINIMUM = {"tensorflow": "2.16", "keras": "3.0"}
+
+
+# Distributions that provide the same import name (the CPU-only TensorFlow wheel on Linux).
+_ALTERNATIVES = {"tensorflow": ("tensorflow", "tensorflow-cpu")}
+
+
+def _installed_version(name: str) -> str | None:
+    for dist in _ALTERNATIVES.get(name, (name,)):
+        try:
+            return metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            continue
+    return None
 
 
 def _as_tuple(version: str) -> tuple[int, ...]:
@@ -46,9 +60,8 @@ def version_problems(requirements: dict[str, str]) -> list[str]:
     """
     problems = []
     for name, minimum in requirements.items():
-        try:
-            found = metadata.version(name)
-        except metadata.PackageNotFoundError:
+        found = _installed_version(name)
+        if found is None:
             problems.append(f"{name} is not installed (need >= {minimum})")
             continue
         if _as_tuple(found) < _as_tuple(minimum):
@@ -63,7 +76,9 @@ def setup_notebook(seed: int = 42, *, keras: bool = False, style: bool = True, q
     ----------
     seed : int, default 42
         Seeds Python's ``random``, NumPy's legacy global generator and (with ``keras=True``)
-        Keras/TensorFlow, and seeds the returned generator.
+        Keras/TensorFlow, and seeds the returned generator. Also sets
+        ``TF_CPP_MIN_LOG_LEVEL=2`` (unless already set) so that a later TensorFlow import does
+        not print its C++ start-up messages into the notebook.
     keras : bool, default False
         Also check TensorFlow/Keras versions and call ``keras.utils.set_random_seed``
         (imports TensorFlow, which takes a few seconds).
@@ -97,6 +112,8 @@ def setup_notebook(seed: int = 42, *, keras: bool = False, style: bool = True, q
             + ". Run `make lab` from the repository (it installs the right versions), or "
             "`pip install -U cnnlab` in this environment, then restart the kernel."
         )
+    # Keep TensorFlow's C++ start-up chatter out of learners' notebooks (read when TF is imported).
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     random.seed(seed)
     np.random.seed(seed)  # noqa: NPY002 (libraries that use the legacy global generator)
     if keras:
@@ -112,6 +129,6 @@ def setup_notebook(seed: int = 42, *, keras: bool = False, style: bool = True, q
 
         libs = ["numpy", "matplotlib", "ipywidgets", "scikit-image"]
         libs += ["tensorflow", "keras"] if keras else []
-        versions = " · ".join(f"{name} {metadata.version(name)}" for name in libs)
+        versions = " · ".join(f"{name} {_installed_version(name)}" for name in libs)
         print(f"cnnlab {__version__} · {versions} · seed {seed}")
     return np.random.default_rng(seed)

@@ -15,6 +15,7 @@ Deep-learning "convolution" is *cross-correlation*: the kernel is not flipped. `
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,9 +50,17 @@ _NP_PAD_MODE = {
 }
 POOL_MODES = ("max", "avg", "l2")
 
-# Largest im2col patch matrix built at once (bytes); bigger inputs are processed in row blocks
-# so that a Binder session (1-2 GB) never allocates hundreds of MB for one convolution.
+# Largest temporary a convolution builds at once (bytes): bigger inputs are processed in chunks
+# of images or output rows, so a Binder session (1-2 GB) never allocates hundreds of MB for one
+# convolution.
 _IM2COL_BYTES = 32 * 2**20
+# The banded strategy's partial sums are kept this small so that they stay in the CPU cache.
+_BANDED_BYTES = 4 * 2**20
+# Matrix products with more multiply-adds than this run on one BLAS thread (see _one_blas_thread).
+_SINGLE_THREAD_MACS = 2**20
+# Output rows per band (see _conv_banded) for row strides 1-2 and above: more rows make a
+# bigger, more efficient matrix product but multiply more zeros of the band.
+_BAND_ROWS = (8, 4)
 
 
 # --------------------------------------------------------------------------------------------
@@ -61,7 +70,7 @@ _IM2COL_BYTES = 32 * 2**20
 class _ConvSpec:
     x: np.ndarray  # (N, Hp, Wp, C), padded, floating
     kernel: np.ndarray  # (kh, kw, C, F), same dtype as x
-    bias: np.ndarray  # (F,)
+    bias: np.ndarray | None  # (F,), or None for no bias
     stride: tuple[int, int]
     dilation: tuple[int, int]
     out_hw: tuple[int, int]
@@ -69,7 +78,8 @@ class _ConvSpec:
 
     def finish(self, out: np.ndarray) -> np.ndarray:
         """Add the bias and give the output the layout the caller's input had."""
-        out += self.bias
+        if self.bias is not None:
+            out += self.bias
         if self.out_form == "hw":
             return out[0, :, :, 0]
         if self.out_form == "hwf":
@@ -110,9 +120,8 @@ def _prepare_conv(x, kernel, bias, stride, padding, dilation) -> _ConvSpec:
         output_size(h, kh, stride[0], pads[0], dilation[0]),
         output_size(w, kw, stride[1], pads[1], dilation[1]),
     )
-    if bias is None:
-        b = np.zeros(f, dtype)
-    else:
+    b = None
+    if bias is not None:
         b = as_float_array(bias, "bias")
         if b.ndim == 0:
             b = np.full(f, b, dtype)
@@ -121,10 +130,11 @@ def _prepare_conv(x, kernel, bias, stride, padding, dilation) -> _ConvSpec:
                 f"bias must be a scalar or have shape ({f},), one value per filter; "
                 f"got shape {b.shape}."
             )
-    xp = np.pad(x4.astype(dtype, copy=False), ((0, 0), pads[0], pads[1], (0, 0)))
-    return _ConvSpec(
-        xp, k4.astype(dtype, copy=False), b.astype(dtype), stride, dilation, out_hw, form
-    )
+        b = b.astype(dtype, copy=False)
+    xp = x4.astype(dtype, copy=False)
+    if any(pads[0] + pads[1]):
+        xp = np.pad(xp, ((0, 0), pads[0], pads[1], (0, 0)))
+    return _ConvSpec(xp, k4.astype(dtype, copy=False), b, stride, dilation, out_hw, form)
 
 
 # --------------------------------------------------------------------------------------------
@@ -250,60 +260,205 @@ def conv2d_naive(x, kernel, bias=None, *, stride=1, padding="valid", dilation=1)
     return spec.finish(out)
 
 
-def _tap_view(xp, i0, j0, out_hw, stride, rows=None):
+def _tap_view(xp, i0, j0, out_hw, stride):
     """View of the padded input seen by kernel tap (i0, j0) at every output position."""
-    n, _, _, c = xp.shape
-    s_n, s_h, s_w, s_c = xp.strides
-    r0, r1 = rows if rows is not None else (0, out_hw[0])
-    base = xp[:, i0 + r0 * stride[0] :, j0:, :]
-    return as_strided(
-        base,
-        shape=(n, r1 - r0, out_hw[1], c),
-        strides=(s_n, s_h * stride[0], s_w * stride[1], s_c),
-        writeable=False,
-    )
+    sh, sw = stride
+    oh, ow = out_hw
+    return xp[:, i0 : i0 + (oh - 1) * sh + 1 : sh, j0 : j0 + (ow - 1) * sw + 1 : sw, :]
+
+
+def _chunks(n_images, rows, row_bytes, budget):
+    """Split the output into pieces whose temporaries stay below ``budget`` bytes.
+
+    Yields ``(n0, n1, r0, r1)``: whole images ``n0:n1`` (``r0, r1 = 0, rows``) when an image
+    fits, else rows ``r0:r1`` of the single image ``n0``. Either way ``out[n0:n1, r0:r1]`` is
+    one contiguous piece of a C-ordered ``(N, rows, ...)`` output.
+    """
+    image_bytes = rows * row_bytes
+    if image_bytes <= budget:
+        step = max(1, budget // max(image_bytes, 1))
+        for n0 in range(0, n_images, step):
+            yield n0, min(n_images, n0 + step), 0, rows
+    else:
+        step = max(1, budget // max(row_bytes, 1))
+        for n in range(n_images):
+            for r0 in range(0, rows, step):
+                yield n, n + 1, r0, min(rows, r0 + step)
 
 
 def _conv_taps(spec: _ConvSpec) -> np.ndarray:
-    """Shift-and-add: one multiply-add of a strided view per kernel tap (few channels)."""
+    """Shift-and-add: out += weight * (input shifted by the tap), once per kernel tap.
+
+    One channel in (C == 1) only. Two array passes per tap, so conv2d uses it for 1x1 kernels,
+    where it is a single multiplication.
+    """
     xp, k = spec.x, spec.kernel
     kh, kw, _, f = k.shape
-    n = xp.shape[0]
-    out = np.zeros((n, *spec.out_hw, f), dtype=xp.dtype)
-    tmp = np.empty_like(out)
+    dh, dw = spec.dilation
+    out = np.empty((xp.shape[0], *spec.out_hw, f), dtype=xp.dtype)
+    tmp = np.empty_like(out) if kh * kw > 1 else out
     for i in range(kh):
         for j in range(kw):
-            view = _tap_view(
-                xp, i * spec.dilation[0], j * spec.dilation[1], spec.out_hw, spec.stride
-            )
-            np.multiply(view, k[i, j, 0], out=tmp)  # (N, oh, ow, 1) * (F,)
-            out += tmp
+            view = _tap_view(xp, i * dh, j * dw, spec.out_hw, spec.stride)  # (N, oh, ow, 1)
+            if i == j == 0:
+                np.multiply(view, k[0, 0, 0], out=out)  # (F,) weights broadcast
+            else:
+                np.multiply(view, k[i, j, 0], out=tmp)
+                out += tmp
     return out
 
 
 def _conv_im2col(spec: _ConvSpec) -> np.ndarray:
-    """im2col: gather every window into a row of a matrix, then one matrix product (BLAS)."""
+    """im2col: copy every window into a row of a matrix, then one matrix product (BLAS).
+
+    The matrix is filled tap by tap (one strided copy per kernel tap). With few channels it is
+    stored transposed (taps x positions), so each copy writes one contiguous block.
+    """
     xp, k = spec.x, spec.kernel
     kh, kw, c, f = k.shape
     n = xp.shape[0]
     oh, ow = spec.out_hw
-    s_n, s_h, s_w, s_c = xp.strides
-    (sh, sw), (dh, dw) = spec.stride, spec.dilation
+    sh = spec.stride[0]
+    dh, dw = spec.dilation
     k_mat = k.reshape(kh * kw * c, f)
     out = np.empty((n, oh, ow, f), dtype=xp.dtype)
-    row_bytes = n * ow * kh * kw * c * xp.itemsize
-    block = max(1, min(oh, _IM2COL_BYTES // max(row_bytes, 1)))
-    for r0 in range(0, oh, block):
-        r1 = min(oh, r0 + block)
-        patches = as_strided(
-            xp[:, r0 * sh :],
-            shape=(n, r1 - r0, ow, kh, kw, c),
-            strides=(s_n, s_h * sh, s_w * sw, s_h * dh, s_w * dw, s_c),
-            writeable=False,
-        )
-        cols = patches.reshape(n * (r1 - r0) * ow, kh * kw * c)  # copies: the im2col matrix
-        np.matmul(cols, k_mat, out=out[:, r0:r1].reshape(-1, f))
+    flat = out.reshape(-1, f)
+    tap_major = c <= 8  # (measured: the transposing copy wins up to about 8 channels)
+    row_bytes = ow * kh * kw * c * xp.itemsize
+    for n0, n1, r0, r1 in _chunks(n, oh, row_bytes, _IM2COL_BYTES):
+        m = (n1 - n0) * (r1 - r0) * ow
+        block = xp[n0:n1, r0 * sh :]
+        if tap_major:
+            cols = np.empty((kh, kw, c, n1 - n0, r1 - r0, ow), dtype=xp.dtype)
+        else:
+            cols = np.empty((n1 - n0, r1 - r0, ow, kh, kw, c), dtype=xp.dtype)
+        for i in range(kh):
+            for j in range(kw):
+                view = _tap_view(block, i * dh, j * dw, (r1 - r0, ow), spec.stride)
+                if tap_major:
+                    np.copyto(cols[i, j], view.transpose(3, 0, 1, 2))
+                else:
+                    cols[:, :, :, i, j, :] = view
+        patches = cols.reshape(-1, m).T if tap_major else cols.reshape(m, -1)
+        start = (n0 * oh + r0) * ow
+        np.matmul(patches, k_mat, out=flat[start : start + m])
+        del cols, patches  # free this chunk's matrix before the next one is allocated
     return out
+
+
+def _band_matrix(k, rows, stride, dilation):
+    """Weights of ``rows`` output rows as one matrix over the input rows they read.
+
+    Entry ``[j, r, f, r * stride + i * dilation, c]`` is ``k[i, j, c, f]`` and everything else
+    is 0: a banded (Toeplitz) matrix, one band per kernel column ``j``.
+    """
+    kh, kw, c, f = k.shape
+    span = (rows - 1) * stride + (kh - 1) * dilation + 1  # input rows read by the block
+    band = np.zeros((kw, rows, f, span, c), dtype=k.dtype)
+    r = np.arange(rows)[:, None]
+    band[:, r, :, r * stride + np.arange(kh) * dilation, :] = k.transpose(0, 1, 3, 2)
+    return band.reshape(kw * rows * f, span * c), span
+
+
+def _conv_banded(spec: _ConvSpec) -> np.ndarray:
+    """Banded matrix product: for few filters, any kernel size, without an im2col copy.
+
+    ``B`` consecutive output rows read only ``span`` consecutive input rows. Multiplying the
+    banded weight matrix (:func:`_band_matrix`) by those input rows (a strided view: nothing
+    is copied) gives, for every kernel column ``j``, the sums over the kernel rows and channels
+    at every input column. The output is the sum over ``j`` of these partial sums, shifted
+    left by ``j * dilation``: ``kw`` array additions instead of ``kh * kw``.
+    """
+    xp, k = spec.x, spec.kernel
+    kh, kw, c, f = k.shape
+    n, _, wp, _ = xp.shape
+    oh, ow = spec.out_hw
+    (sh, sw), (dh, dw) = spec.stride, spec.dilation
+    xt = np.ascontiguousarray(xp.transpose(0, 1, 3, 2))  # (N, Hp, C, Wp): rows, channels adjacent
+    # strides of the C-ordered xt, from its shape (a length-1 axis may report any stride)
+    w_s = xt.itemsize
+    c_s, h_s, n_s = wp * w_s, c * wp * w_s, xt.shape[1] * c * wp * w_s
+    out = np.empty((n, oh, ow, f), dtype=xp.dtype)
+    rows = min(_band_rows(sh), oh)
+    full = oh // rows  # blocks of `rows` output rows, then one shorter block
+    for first, count, b in ((0, full, rows), (full * rows, 1 if oh % rows else 0, oh % rows)):
+        if not count:
+            continue
+        mat, span = _band_matrix(k, b, sh, dh)
+        q_bytes = kw * b * f * wp * xp.itemsize  # partial sums of one block
+        for n0, n1, b0, b1 in _chunks(n, count, q_bytes, _BANDED_BYTES):
+            top = (first + b0 * b) * sh
+            blocks = as_strided(
+                xt[n0:n1, top:],
+                shape=(n1 - n0, b1 - b0, span * c, wp),
+                strides=(n_s, b * sh * h_s, c_s, w_s),
+                writeable=False,
+            )
+            q = np.matmul(mat, blocks).reshape(n1 - n0, b1 - b0, kw, b, f, wp)
+            dest = out[n0:n1, first + b0 * b : first + b1 * b].view()
+            dest.shape = (n1 - n0, b1 - b0, b, ow, f)  # raises rather than copy
+            dest = dest.transpose(0, 1, 2, 4, 3)  # (.., b, f, ow) like q
+            acc = dest if f == 1 else np.empty(dest.shape, dtype=xp.dtype)
+            for j in range(kw):
+                shifted = q[:, :, j, :, :, j * dw : j * dw + (ow - 1) * sw + 1 : sw]
+                if j == 0:
+                    np.copyto(acc, shifted)
+                else:
+                    acc += shifted
+            if acc is not dest:
+                dest[...] = acc
+            del q, acc  # free this chunk's partial sums before the next ones
+    return out
+
+
+_blas_controller = None  # threadpoolctl's controller of NumPy's BLAS, made on first use
+
+
+@contextmanager
+def _one_blas_thread():
+    """Run NumPy's matrix products on one thread for a while (if threadpoolctl is installed).
+
+    OpenBLAS's threads busy-wait for each other. When other programs use the cores (a shared
+    Binder machine, TensorFlow's own thread pool in the same notebook), a 2-thread product of
+    the sizes conv2d makes was measured 10-30 times slower than a 1-thread one; on an idle
+    2-core machine the second thread saves at most a third. One thread is the safe choice.
+    """
+    global _blas_controller
+    if _blas_controller is None:
+        try:
+            from threadpoolctl import ThreadpoolController
+        except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
+            _blas_controller = False
+        else:
+            _blas_controller = ThreadpoolController().select(user_api="blas")
+    if not _blas_controller:  # pragma: no cover
+        yield
+        return
+    with _blas_controller.limit(limits=1):
+        yield
+
+
+def _band_rows(row_stride):
+    return _BAND_ROWS[0] if row_stride <= 2 else _BAND_ROWS[1]
+
+
+def _choose_strategy(spec: _ConvSpec):
+    """Pick a strategy with a rough cost model: array passes per output value.
+
+    im2col copies ``kh*kw*C`` values per output position, then a matrix product that costs about
+    as much again (more for many filters). The banded strategy adds ``kw`` shifted partial sums
+    per output value, and its product multiplies some zeros of the band. The constants were
+    fitted to timings on a 2-core machine (``benchmarks/bench_conv.py`` prints the result).
+    """
+    kh, kw, c, f = spec.kernel.shape
+    if kh * kw == 1 and c == 1:
+        return _conv_taps  # a 1x1 kernel on one channel: a single multiplication
+    (sh, sw), dh = spec.stride, spec.dilation[0]
+    rows = _band_rows(sh)
+    span = (rows - 1) * sh + (kh - 1) * dh + 1
+    im2col = kh * kw * c * (1 + max(1.0, f / 16))
+    banded = kw * f * (1 + c * span * sw / (2 * rows))
+    return _conv_banded if banded < im2col else _conv_im2col
 
 
 def conv2d(x, kernel, bias=None, *, stride=1, padding="valid", dilation=1):
@@ -341,10 +496,20 @@ def conv2d(x, kernel, bias=None, *, stride=1, padding="valid", dilation=1):
     ValueError
         Wrong rank, channel mismatch, kernel larger than the padded input, stride or dilation
         below 1, negative or unknown padding, wrong bias shape.
+    TypeError
+        Non-numeric or complex input, non-integer stride or dilation.
 
     See Also
     --------
     conv2d_naive : the loop version this one is tested against.
+
+    Notes
+    -----
+    Three vectorised strategies give the same result (each is tested against TensorFlow);
+    a cost model picks one from the shapes: *banded* (a banded weight matrix times the input
+    rows, for few filters: grayscale images and hand-made kernels), *im2col* (windows copied
+    into a matrix, one BLAS product, for many filters) and *shift-and-add* (1x1 kernels).
+    Large inputs are processed in chunks, so temporaries stay below about 32 MB.
 
     Examples
     --------
@@ -361,9 +526,12 @@ def conv2d(x, kernel, bias=None, *, stride=1, padding="valid", dilation=1):
     (2, 26, 26, 32)
     """
     spec = _prepare_conv(x, kernel, bias, stride, padding, dilation)
-    c, f = spec.kernel.shape[2:]
-    out = _conv_taps(spec) if c == 1 and f <= 4 else _conv_im2col(spec)
-    return spec.finish(out)
+    strategy = _choose_strategy(spec)
+    macs = spec.x.shape[0] * spec.out_hw[0] * spec.out_hw[1] * spec.kernel.size
+    if macs < _SINGLE_THREAD_MACS:  # too small for BLAS to start threads
+        return spec.finish(strategy(spec))
+    with _one_blas_thread():
+        return spec.finish(strategy(spec))
 
 
 # --------------------------------------------------------------------------------------------
@@ -378,7 +546,15 @@ def _prepare_pool(x, pool_size, stride, padding, mode):
     x4 = arr[None, :, :, None] if arr.ndim == 2 else (arr[None] if arr.ndim == 3 else arr)
     h, w = x4.shape[1:3]
     pads = resolve_padding(padding, (h, w), (ph, pw), s)
-    for (before, after), k, axis in zip(pads, (ph, pw), ("rows", "columns"), strict=True):
+    for (before, after), k, size, axis in zip(
+        pads, (ph, pw), (h, w), ("rows", "columns"), strict=True
+    ):
+        if size + before + after < k:
+            raise ValueError(
+                f"pool_size={pool_size!r} does not fit: the window is larger than the padded "
+                f"input ({size} + {before} + {after} = {size + before + after}) along the {axis}. "
+                f"Use a pool_size of at most {size + before + after} or more padding."
+            )
         if max(before, after) >= k:
             raise ValueError(
                 f"padding {pads} puts whole pooling windows outside the image along the {axis}: "
@@ -551,11 +727,14 @@ def dense(x, weights, bias=None):
 
 
 def _as_rng(rng):
-    if rng is None or _is_int(rng):
-        return np.random.default_rng(rng)
+    valid = "rng must be None, a non-negative integer seed or a numpy Generator"
     if isinstance(rng, np.random.Generator):
         return rng
-    raise TypeError(f"rng must be None, an integer seed or a numpy Generator; got {describe(rng)}.")
+    if rng is not None and not _is_int(rng):
+        raise TypeError(f"{valid}; got {describe(rng)}.")
+    if rng is not None and rng < 0:
+        raise ValueError(f"{valid}; got {rng!r}.")
+    return np.random.default_rng(rng)
 
 
 def dropout(x, rate, *, training=True, rng=None, return_mask=False):
