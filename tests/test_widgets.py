@@ -1,0 +1,650 @@
+"""Headless tests of the explorers in cnnlab.widgets and of the fast renderer cnnlab.render.
+
+Every explorer is driven through its whole slider grid by setting widget values from Python.
+For each setting the test checks that no exception escaped, that the array the explorer shows
+(``.result``) equals the cnnlab operation computed independently here, that the pixels drawn
+into the result panel are that array's colours, that the readout holds the output-size formula
+with the right numbers, and that impossible settings show cnnlab's sentence and recover.
+Correctness grids use small images and small panels (``display_side``); a few points use the
+real 512x512 camera image.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import itertools
+
+import ipywidgets as widgets
+import numpy as np
+import pytest
+from PIL import Image
+
+import cnnlab
+from cnnlab import plotting, render
+from cnnlab.activations import ACTIVATIONS, relu, softplus
+from cnnlab.images import MAX_SIDE, load_image, to_float, to_gray
+from cnnlab.kernels import get_kernel
+from cnnlab.teaching import example_6x6
+from cnnlab.widgets import (
+    _core,
+    activation_explorer,
+    conv_controls,
+    conv_explorer,
+    conv_settings,
+    dropout_explorer,
+    fc_explorer,
+    parse_kernel,
+    pool_explorer,
+    size_formula,
+    size_readout,
+    step_explorer,
+)
+
+SMALL = np.random.default_rng(7).random((9, 11)).astype(np.float32)  # rows != columns
+KERNEL_SIZES = range(1, 12)  # the "kernel size" slider: 1..11
+STRIDES = range(1, 5)  # the "stride" slider: 1..4
+PADDINGS = [*range(0, 6), "valid", "same", "full"]  # the "padding" slider and the presets
+SIDE = 48  # small panels: the grids test correctness, not looks
+
+
+# --------------------------------------------------------------------------------------------
+# helpers
+# --------------------------------------------------------------------------------------------
+def expected_formula(i, k, s, p):
+    """The readout's formula for a numeric padding, computed independently of cnnlab."""
+    o = (i + 2 * p - k) // s + 1
+    text = f"⌊({i} + 2·{p} − {k}) / {s}⌋ + 1 = {o}".replace("= -", "= −")
+    return text if o >= 1 else text + ": no output, the kernel does not fit"
+
+
+def drawn_indices(png, shape, side=SIDE):
+    """The colormap indices of an ``(h, w)`` array drawn (enlarged) at the top left of ``png``."""
+    img = Image.open(io.BytesIO(png))
+    assert img.mode == "P", "colour-mapped panels are palette PNGs"
+    k = render.scale_for(shape, side)
+    pixels = np.asarray(img)[: shape[0] * k : k, : shape[1] * k : k]
+    assert pixels.shape == tuple(shape)
+    return pixels
+
+
+def assert_drawn(explorer, panel, values):
+    """The panel shows exactly ``values`` in the colours of cnnlab.plotting."""
+    idx, name, _ = render.color_indices(values)
+    shown = drawn_indices(explorer.panels[panel].value, values.shape, explorer.side)
+    np.testing.assert_array_equal(shown, idx)
+
+
+def error_of(func, *args, **kwargs):
+    with pytest.raises(ValueError) as info:
+        func(*args, **kwargs)
+    return str(info.value)
+
+
+def png_bytes(image, fmt="PNG"):
+    buffer = io.BytesIO()
+    image.save(buffer, format=fmt)
+    return buffer.getvalue()
+
+
+def upload(explorer, content, name="photo.png"):
+    explorer.controls["upload"].value = (
+        {
+            "name": name,
+            "type": "image/png",
+            "size": len(content),
+            "content": memoryview(content),
+            "last_modified": datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc),
+        },
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# controls, parsing, readouts
+# --------------------------------------------------------------------------------------------
+def test_conv_controls_are_the_same_sliders_everywhere():
+    explorers = [
+        conv_explorer(SMALL, kernel="box blur", display_side=SIDE),
+        pool_explorer(SMALL, display_side=SIDE),
+        activation_explorer(SMALL, kernel="box blur", display_side=SIDE),
+        dropout_explorer(SMALL, kernel="box blur", display_side=SIDE),
+        fc_explorer(SMALL, display_side=SIDE),
+        step_explorer(),
+    ]
+    for ex in explorers:
+        assert isinstance(ex, widgets.VBox)
+        for name in ("kernel size", "stride", "padding"):
+            slider = ex.controls[name]
+            assert isinstance(slider, widgets.IntSlider)
+            assert slider.description == name
+            assert slider.style.description_width == "initial"
+        assert ex.controls["padding preset"].options == ("number", "valid", "same", "full")
+
+
+def test_conv_controls_preset_disables_the_padding_slider():
+    controls = conv_controls(3, 2, "same")
+    assert controls["padding"].disabled
+    assert conv_settings(controls)["padding"] == "same"
+    controls["padding preset"].value = "number"
+    controls["padding"].value = 4
+    assert not controls["padding"].disabled
+    assert conv_settings(controls) == {"kernel_size": 3, "stride": 2, "padding": 4}
+    with pytest.raises(ValueError, match="padding must be an integer >= 0 or one of"):
+        conv_controls(3, 1, "half")
+
+
+def test_explorers_do_not_display_themselves(capsys):
+    ex = conv_explorer(SMALL, display_side=SIDE)
+    assert capsys.readouterr().out == ""
+    assert ex.message == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "__import__('os')",
+        "__import__('os').system('echo hacked')",
+        "1 0 -1; 2 0",
+        "",
+        "   ",
+        "1e999 0",
+        "nan 1",
+        "1/0 1",
+        "[[1, 2], [3]]",
+        "lambda: 1",
+        "1 2; 3 x",
+        "; ".join(["1 " * 16] * 16),
+    ],
+)
+def test_parse_kernel_rejects_garbage_with_a_sentence(text):
+    with pytest.raises(ValueError, match="custom kernel"):
+        parse_kernel(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1 0 -1; 2 0 -2; 1 0 -1", [[1, 0, -1], [2, 0, -2], [1, 0, -1]]),
+        ("1, 0, -1\n2, 0, -2\n1, 0, -1", [[1, 0, -1], [2, 0, -2], [1, 0, -1]]),
+        ("[[1, 0], [0, 1]]", [[1, 0], [0, 1]]),
+        ("1/4 1/4; 1/4 1/4", [[0.25, 0.25], [0.25, 0.25]]),
+        ("\u22121 .5 2e-1", [[-1, 0.5, 0.2]]),
+    ],
+)
+def test_parse_kernel_accepts_numbers(text, expected):
+    np.testing.assert_array_equal(parse_kernel(text), np.array(expected, dtype=float))
+
+
+def test_size_formula_matches_the_worked_examples():
+    assert size_formula(512, 3, 2, 1) == "⌊(512 + 2·1 − 3) / 2⌋ + 1 = 256"
+    assert size_formula(227, 11, 4, 0) == "⌊(227 + 2·0 − 11) / 4⌋ + 1 = 55"  # AlexNet
+    assert size_formula(512, 3, 2, "same") == (
+        "'same': ⌈512 / 2⌉ = 256, padding 0 before + 1 after; ⌊(512 + 0 + 1 − 3) / 2⌋ + 1 = 256"
+    )
+    assert size_formula(120, 5, 1, "full") == (
+        "'full': padding 5 − 1 = 4 on each side; ⌊(120 + 2·4 − 5) / 1⌋ + 1 = 124"
+    )
+    assert size_formula(7, 3, 1, 0, dilation=2) == (
+        "effective kernel 2·(3 − 1) + 1 = 5; ⌊(7 + 2·0 − 5) / 1⌋ + 1 = 3"
+    )
+    assert size_formula(6, 7, 1, 0).endswith("= 0: no output, the kernel does not fit")
+    assert size_readout((300, 451), 3, 1, 0).splitlines() == [
+        "output: 298 × 449",
+        "rows: ⌊(300 + 2·0 − 3) / 1⌋ + 1 = 298",
+        "columns: ⌊(451 + 2·0 − 3) / 1⌋ + 1 = 449",
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# the renderer draws plotting's colours
+# --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "values",
+    [
+        SMALL,
+        SMALL - 0.5,
+        (SMALL * 255).astype(np.uint8),
+        SMALL.astype(bool),
+        np.full((3, 4), 2.0),
+        np.array([[np.nan, 1.0, -3.0]]),
+        np.linspace(-7, 3, 500).reshape(20, 25),
+    ],
+)
+def test_color_indices_give_the_colours_of_plotting(values):
+    idx, name, limits = render.color_indices(values)
+    palette = np.frombuffer(render._palette(name), np.uint8).reshape(256, 3)
+    expected = plotting.colorize(values)
+    finite = np.isfinite(np.asarray(values, dtype=float))
+    np.testing.assert_array_equal(palette[idx][finite], expected[finite])
+    assert name == plotting.cmap_for(values)
+    assert limits == plotting.display_limits(values)
+
+
+def test_array_to_png_enlarges_small_arrays_by_an_integer_factor():
+    data = render.array_to_png(np.arange(12.0).reshape(3, 4))
+    assert render.png_size(data) == (4 * 128, 3 * 128)
+    pixels = drawn_indices(data, (3, 4), render.DISPLAY_SIDE)
+    np.testing.assert_array_equal(pixels, render.color_indices(np.arange(12.0).reshape(3, 4))[0])
+    rgb = render.array_to_png(np.zeros((5, 5, 3), np.uint8), scale=3)
+    assert Image.open(io.BytesIO(rgb)).mode == "RGB"
+    assert render.png_size(rgb) == (15, 15)
+
+
+# --------------------------------------------------------------------------------------------
+# convolution explorer
+# --------------------------------------------------------------------------------------------
+def test_conv_explorer_whole_slider_grid_on_a_small_image():
+    ex = conv_explorer(SMALL, kernel="box blur", display_side=SIDE)
+    h, w = SMALL.shape
+    for k, s, p in itertools.product(KERNEL_SIZES, STRIDES, PADDINGS):
+        ex.set(kernel_size=k, stride=s, padding=p)
+        kernel = get_kernel("box blur", k)
+        pads = cnnlab.resolve_padding(p, SMALL.shape, k, s)
+        fits = all(n + a + b >= k for n, (a, b) in zip(SMALL.shape, pads, strict=True))
+        if isinstance(p, int):
+            assert f"rows: {expected_formula(h, k, s, p)}" in ex.readout
+            assert f"columns: {expected_formula(w, k, s, p)}" in ex.readout
+        if fits:
+            assert ex.message == "", (k, s, p, ex.message)
+            expected = cnnlab.conv2d(SMALL, kernel, stride=s, padding=p)
+            np.testing.assert_allclose(ex.result, expected, rtol=1e-5, atol=1e-6)
+            assert_drawn(ex, "feature map", ex.result)
+            oh, ow = expected.shape
+            assert ex.readout.splitlines()[1] == f"feature map: {oh} × {ow}"
+        else:
+            assert ex.result is None
+            assert ex.message == error_of(cnnlab.conv2d, SMALL, kernel, stride=s, padding=p)
+            assert "does not fit" in ex.message and "Traceback" not in ex.message
+            assert ex.readout.splitlines()[1] == "feature map: none"
+
+
+def test_conv_explorer_impossible_setting_recovers():
+    ex = conv_explorer(SMALL, kernel="box blur", display_side=SIDE)
+    ex.set(kernel_size=11, padding=0)
+    assert ex.message.startswith("kernel_size=11 does not fit")
+    assert ex.captions["kernel"].value == "kernel box blur 11×11"  # drawn, the map is not
+    assert ex._message_html.layout.display is None and "does not fit" in ex._message_html.value
+    assert render.png_size(ex.panels["feature map"].value) == (SIDE, SIDE)  # greyed out
+    ex.set(padding=1)  # 9 + 2 >= 11: fits again
+    assert ex.message == "" and ex._message_html.layout.display == "none"
+    np.testing.assert_allclose(
+        ex.result, cnnlab.conv2d(SMALL, get_kernel("box blur", 11), padding=1), rtol=1e-5
+    )
+
+
+def test_conv_explorer_dilation_and_padding_modes():
+    ex = conv_explorer(SMALL, kernel="box blur", display_side=SIDE)
+    for d, k in itertools.product(range(1, 5), range(1, 6)):
+        ex.set(dilation=d, kernel_size=k, padding=2)
+        kd = d * (k - 1) + 1
+        if d > 1:
+            assert f"effective kernel {d}·({k} − 1) + 1 = {kd}" in ex.readout
+        kernel = get_kernel("box blur", k)
+        if SMALL.shape[0] + 4 >= kd:
+            expected = cnnlab.conv2d(SMALL, kernel, padding=2, dilation=d)
+            np.testing.assert_allclose(ex.result, expected, rtol=1e-5, atol=1e-6)
+        else:
+            assert ex.message == error_of(cnnlab.conv2d, SMALL, kernel, padding=2, dilation=d)
+    ex.set(dilation=1, kernel_size=3, stride=1, padding=2)
+    zero = ex.result.copy()
+    for mode, pad_mode in (("reflect", "reflect"), ("replicate", "replicate")):
+        ex.set(padding_mode=mode)
+        padded = cnnlab.pad2d(SMALL, 2, mode=pad_mode)
+        expected = cnnlab.conv2d(padded, get_kernel("box blur", 3))
+        np.testing.assert_allclose(ex.result, expected, rtol=1e-5, atol=1e-6)
+        assert not np.allclose(ex.result[0], zero[0])  # the border differs from zero padding
+        np.testing.assert_allclose(ex.result[2:-2, 2:-2], zero[2:-2, 2:-2], rtol=1e-5)
+
+
+def test_conv_explorer_on_the_camera():
+    ex = conv_explorer()  # camera, vertical Sobel, 512x512 panels
+    camera = load_image("camera")
+    np.testing.assert_allclose(
+        ex.result, cnnlab.conv2d(camera, get_kernel("sobel vertical", 3)), rtol=1e-5, atol=1e-5
+    )
+    assert_drawn(ex, "feature map", ex.result)
+    ex.set(kernel_size=3, stride=2, padding=1)
+    assert "rows and columns: ⌊(512 + 2·1 − 3) / 2⌋ + 1 = 256" in ex.readout
+    assert ex.result.shape == (256, 256)
+    ex.set(padding="same")
+    assert (
+        "'same': ⌈512 / 2⌉ = 256, padding 0 before + 1 after; ⌊(512 + 0 + 1 − 3) / 2⌋ + 1 = 256"
+        in ex.readout
+    )
+    np.testing.assert_allclose(
+        ex.result,
+        cnnlab.conv2d(camera, get_kernel("sobel vertical", 3), stride=2, padding="same"),
+        rtol=1e-5,
+        atol=1e-5,
+    )
+    ex.set(kernel_size=4)  # the Sobel kernel needs an odd size: cnnlab's sentence
+    assert ex.message == "size must be odd (the kernel needs a centre pixel); got 4."
+    assert ex.result is None and ex.readout == ""
+    ex.set(kernel_size=5)
+    assert ex.message == "" and ex.result.shape == (256, 256)
+    ex.set(image="chelsea", padding=0, stride=1, kernel_size=3)
+    assert ex.readout.splitlines()[0].startswith("input 300×451, converted to gray")
+    assert "rows: ⌊(300 + 2·0 − 3) / 1⌋ + 1 = 298" in ex.readout
+    assert "columns: ⌊(451 + 2·0 − 3) / 1⌋ + 1 = 449" in ex.readout
+    assert ex.result.shape == (298, 449)
+
+
+def test_conv_explorer_custom_kernel_text():
+    ex = conv_explorer(SMALL, kernel="box blur", display_side=SIDE)
+    ex.set(kernel="custom")
+    assert ex.controls["kernel size"].disabled
+    ex.controls["custom kernel"].value = "__import__('os')"
+    assert ex.result is None
+    assert ex.message.startswith("custom kernel: \"__import__('os')\" is not a number")
+    assert ex.captions["kernel"].value == "kernel: none" and ex.readout == ""
+    ex.controls["custom kernel"].value = "1 0 -1; 2 0 -2; 1 0 -1"
+    assert ex.message == ""
+    assert ex.controls["kernel size"].value == 3
+    sobel_like = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]], dtype=float)
+    np.testing.assert_allclose(ex.result, cnnlab.conv2d(SMALL, sobel_like), rtol=1e-5)
+    assert_drawn(ex, "feature map", ex.result)
+    ex.set(kernel="sharpen")
+    assert not ex.controls["kernel size"].disabled
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        SMALL > 0.5,  # bool
+        (SMALL * 255).astype(np.uint8),  # uint8
+        np.dstack([SMALL, SMALL[::-1], 1 - SMALL]),  # RGB float
+        np.dstack([(SMALL * 255).astype(np.uint8)] * 3 + [np.zeros(SMALL.shape, np.uint8)]),
+    ],
+    ids=["bool", "uint8", "rgb", "rgba"],
+)
+def test_conv_explorer_accepts_any_image_array(image):
+    ex = conv_explorer(image, kernel="box blur", display_side=SIDE)
+    assert ex.message == ""
+    gray = to_gray(to_float(image))
+    np.testing.assert_allclose(ex.result, cnnlab.conv2d(gray, get_kernel("box blur", 3)), rtol=1e-5)
+
+
+def test_uploads_rgba_huge_broken_and_too_large(monkeypatch):
+    ex = conv_explorer(SMALL, kernel="box blur", display_side=SIDE)
+    rgba = np.zeros((30, 40, 4), np.uint8)
+    rgba[..., 0], rgba[..., 3] = np.arange(40, dtype=np.uint8) * 6, 128
+    upload(ex, png_bytes(Image.fromarray(rgba, "RGBA")), "rgba.png")
+    assert ex.controls["image"].value == "upload: rgba.png"
+    gray = to_gray(rgba)  # alpha dropped
+    np.testing.assert_allclose(ex.result, cnnlab.conv2d(gray, get_kernel("box blur", 3)), rtol=1e-5)
+
+    huge = Image.fromarray(
+        (np.random.default_rng(0).random((1500, 2100, 3)) * 255).astype(np.uint8)
+    )
+    upload(ex, png_bytes(huge, "JPEG"), "huge.jpg")
+    assert ex.message == ""
+    image = ex.image_choice.image()
+    assert max(image.shape[:2]) <= MAX_SIDE and image.shape[:2] == (300, 420)
+    assert "huge.jpg (2100×1500) was shrunk to 420×300" in ex.readout
+    assert ex.result.shape == (298, 418)
+
+    upload(ex, b"this is not an image", "notes.txt")
+    assert "is not an image file" in ex.message and ex.result is None
+    monkeypatch.setattr(_core, "MAX_UPLOAD_PIXELS", 1000)
+    upload(ex, png_bytes(Image.new("L", (50, 50))), "big.png")
+    assert ex.message.startswith("upload: 'big.png' is 50×50 pixels, more than the 1,000")
+    ex.set(image="camera")
+    assert ex.message == "" and ex.result.shape == (510, 510)
+
+
+def test_unexpected_errors_are_visible_and_cleared(monkeypatch):
+    ex = conv_explorer(SMALL, kernel="box blur", display_side=SIDE)
+
+    def broken(settings):
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(ex, "_compute", broken)
+    ex.set(stride=2)
+    assert ex.message.startswith("Unexpected error (KeyError")
+    assert any("KeyError: 'a bug'" in o.get("text", "") for o in ex.output.outputs)
+    monkeypatch.undo()
+    ex.set(stride=1)
+    assert ex.message == "" and ex.output.outputs == ()
+
+
+def test_explorers_keep_their_own_state():
+    a = conv_explorer(SMALL, kernel="box blur", display_side=SIDE)
+    b = conv_explorer(SMALL, kernel="box blur", display_side=SIDE)
+    a.set(kernel_size=5, stride=2)
+    assert b.result.shape == (7, 9) and a.result.shape == (3, 4)
+    with pytest.raises(ValueError, match="'kernel_sise' is not a control"):
+        a.set(kernel_sise=3)
+
+
+# --------------------------------------------------------------------------------------------
+# step-through explorer
+# --------------------------------------------------------------------------------------------
+def test_step_explorer_default_is_the_worked_example():
+    x, kernel = example_6x6()
+    ex = step_explorer()
+    np.testing.assert_array_equal(ex.result, cnnlab.conv2d(x, kernel))
+    assert ex.controls["position"].max == 15 and ex.controls["play"].max == 15
+    assert "rows and columns: ⌊(6 + 2·0 − 3) / 1⌋ + 1 = 4" in ex.readout
+    fig = ex.fig
+    before = ex.panels["sliding window"].value
+    ex.controls["play"].value = 6  # the play button drives the position slider
+    assert ex.controls["position"].value == 6
+    assert ex.computed["cell"] == (1, 2)
+    assert ex.computed["window_cells"] == ex.window.window_cells(6)
+    assert ex.readout.splitlines()[-1].startswith("step 7 of 16: the window covers rows 1–3")
+    assert ex.panels["sliding window"].value != before
+    assert ex.fig is fig and ex.window.fig is fig  # updated in place, never a new figure
+
+
+def test_step_explorer_every_slider_value_and_every_position():
+    x, kernel = example_6x6()
+    ex = step_explorer()
+    grid = [("kernel size", v) for v in range(1, 8)]
+    grid += [("stride", v) for v in range(1, 5)]
+    grid += [("padding", v) for v in [0, 1, 2, 3, "valid", "same", "full"]]
+    grid += [("dilation", 2)]
+    ex.set(kernel="box blur")
+    for name, value in grid:
+        settings = {"kernel_size": 3, "stride": 1, "padding": 0, "dilation": 1}
+        settings[name.replace(" ", "_")] = value
+        ex.set(**settings)
+        k = get_kernel("box blur", settings.pop("kernel_size"))
+        try:
+            expected = cnnlab.conv2d(x, k, **settings)
+        except ValueError as err:
+            assert ex.message == str(err) and ex.result is None
+            continue
+        assert ex.message == "", (name, value, ex.message)
+        np.testing.assert_allclose(ex.result, expected, rtol=1e-6)
+        n = expected.size
+        assert ex.controls["position"].max == n - 1
+        step = n - 1
+        ex.set(position=step)
+        assert ex.computed["step"] == step
+        assert ex.computed["window_cells"] == ex.window.window_cells(step)
+        assert f"step {n} of {n}:" in ex.readout
+    ex.set(kernel_size=3, stride=2, padding=1, dilation=1)  # 3x3 positions, 2 cells apart
+    for step in range(ex.controls["position"].max + 1):
+        ex.set(position=step)
+        assert ex.computed["cell"] == divmod(step, ex.result.shape[1])
+        assert ex.computed["window_cells"] == ex.window.window_cells(step)
+
+
+def test_step_explorer_blitted_frame_equals_a_full_redraw():
+    """Blitting must not leave the previous window's highlight behind."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    x, kernel = example_6x6()
+    ex = step_explorer(padding=1)
+    for step in (0, 7, 3):
+        ex.set(position=step)
+    shown = np.asarray(Image.open(io.BytesIO(ex.panels["sliding window"].value)).convert("RGB"))
+    fig = Figure(figsize=ex.fig.get_size_inches(), dpi=ex.fig.dpi)
+    FigureCanvasAgg(fig)
+    with plotting.style_context():
+        swf = plotting.SlidingWindowFigure(x, kernel, padding=1, fig=fig)
+        swf.show_step(3)
+        fig.canvas.draw()
+    full = np.asarray(fig.canvas.buffer_rgba())[:, :, :3]
+    assert shown.shape == full.shape
+    differs = np.abs(shown.astype(int) - full.astype(int)).max(axis=2) > 60
+    assert differs.mean() < 0.002, differs.mean()
+
+
+def test_step_explorer_impossible_and_back():
+    ex = step_explorer()
+    ex.set(kernel="box blur", kernel_size=7)
+    assert ex.message.startswith("kernel_size=7 does not fit") and ex.result is None
+    ex.set(padding=1)
+    assert ex.message == "" and ex.result.shape == (2, 2)
+    assert ex.controls["position"].max == 3
+
+
+# --------------------------------------------------------------------------------------------
+# pooling explorer
+# --------------------------------------------------------------------------------------------
+def test_pool_explorer_whole_slider_grid():
+    ex = pool_explorer(SMALL, display_side=SIDE)
+    h, w = SMALL.shape
+    for (k, s, p), mode in zip(
+        itertools.product(KERNEL_SIZES, STRIDES, PADDINGS), itertools.cycle(("max", "avg", "l2"))
+    ):
+        ex.set(kernel_size=k, stride=s, padding=p, mode=mode)
+        if isinstance(p, int):
+            assert f"rows: {expected_formula(h, k, s, p)}" in ex.readout
+        try:
+            expected = cnnlab.pool2d(SMALL, k, stride=s, padding=p, mode=mode)
+        except ValueError as err:
+            assert ex.message == str(err) and ex.result is None
+            continue
+        assert ex.message == "", (k, s, p, ex.message)
+        np.testing.assert_allclose(ex.result, expected, rtol=1e-6)
+        assert_drawn(ex, "pooled", ex.result)
+        oh, ow = expected.shape
+        assert ex.readout.splitlines()[-1].startswith(f"{oh * ow:,} of {h * w:,} values")
+
+
+def test_pool_explorer_conv_map_colour_and_camera():
+    ex = pool_explorer()  # the camera, 2x2 max pooling with stride 2
+    camera = load_image("camera")
+    np.testing.assert_array_equal(ex.result, cnnlab.pool2d(camera, 2))
+    assert ex.readout.splitlines()[-1] == (
+        "65,536 of 262,144 values per channel kept (25.0%); 75.0% discarded"
+    )
+    ex.set(pool="conv feature map", conv_kernel="sobel horizontal", mode="avg")
+    fmap = cnnlab.conv2d(camera, get_kernel("sobel horizontal", 3), padding="same")
+    np.testing.assert_allclose(ex.result, cnnlab.pool2d(fmap, 2, mode="avg"), rtol=1e-5, atol=1e-6)
+    assert_drawn(ex, "pooled", ex.result)
+    ex.set(pool="image", image="astronaut", mode="max", kernel_size=3, stride=3)
+    astronaut = load_image("astronaut")
+    assert ex.result.shape == (170, 170, 3)
+    np.testing.assert_array_equal(ex.result, cnnlab.pool2d(astronaut, 3))
+    ex.set(padding=3)  # padding must stay below the pool size
+    assert ex.message == error_of(cnnlab.pool2d, astronaut, 3, stride=3, padding=3)
+    ex.set(padding=1)
+    assert ex.message == ""
+
+
+# --------------------------------------------------------------------------------------------
+# activation, dropout and fully connected explorers
+# --------------------------------------------------------------------------------------------
+def conv_map(k, s, p, image=SMALL, name="box blur"):
+    return cnnlab.conv2d(image, get_kernel(name, k), stride=s, padding=p)
+
+
+def test_activation_explorer_whole_slider_grid():
+    ex = activation_explorer(SMALL, kernel="box blur", display_side=SIDE)
+    names = itertools.cycle(ACTIVATIONS)
+    for k, s, p in itertools.product(KERNEL_SIZES, STRIDES, PADDINGS):
+        name = next(names)
+        ex.set(kernel_size=k, stride=s, padding=p, activation=name)
+        try:
+            fmap = conv_map(k, s, p)
+        except ValueError as err:
+            assert ex.message == str(err) and ex.result is None
+            continue
+        assert ex.message == ""
+        np.testing.assert_allclose(ex.computed["feature map"], fmap, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(ex.result, ACTIVATIONS[name][0](fmap), rtol=1e-5, atol=1e-6)
+        assert_drawn(ex, "after activation", ex.result)
+
+
+def test_activation_explorer_relu_softplus_on_the_camera():
+    ex = activation_explorer()  # camera, vertical Sobel, ReLU
+    fmap = cnnlab.conv2d(load_image("camera"), get_kernel("sobel vertical", 3))
+    np.testing.assert_allclose(ex.result, relu(fmap), rtol=1e-5, atol=1e-6)
+    negative = float(np.mean(fmap < 0))
+    assert f"ReLU max(0, x): {negative:.1%} of the values were negative" in ex.readout
+    assert ex.controls["beta"].disabled
+    ex.set(activation="softplus", beta=4.0)
+    assert not ex.controls["beta"].disabled
+    np.testing.assert_allclose(ex.result, softplus(fmap, beta=4.0), rtol=1e-5, atol=1e-6)
+    for name in ("histogram before", "histogram after"):
+        assert render.png_size(ex.panels[name].value) == (480, 280)
+
+
+def test_dropout_explorer_grid_rates_phases_and_new_mask():
+    ex = dropout_explorer(SMALL, kernel="box blur", display_side=SIDE)
+    for k, s, p in itertools.product(KERNEL_SIZES, STRIDES, PADDINGS):
+        ex.set(kernel_size=k, stride=s, padding=p)
+        try:
+            fmap = conv_map(k, s, p)
+        except ValueError as err:
+            assert ex.message == str(err) and ex.result is None
+            continue
+        expected = cnnlab.dropout(fmap, 0.5, rng=0)
+        np.testing.assert_allclose(ex.result, expected, rtol=1e-5, atol=1e-6)
+    ex.set(kernel_size=3, stride=1, padding=0)
+    fmap = conv_map(3, 1, 0)
+    for rate in np.arange(0, 0.91, 0.05).round(2):
+        ex.set(rate=float(rate))
+        out, mask = cnnlab.dropout(fmap, float(rate), rng=0, return_mask=True)
+        np.testing.assert_allclose(ex.result, out, rtol=1e-5, atol=1e-6)
+        np.testing.assert_array_equal(ex.computed["mask"], mask)
+        assert f"{int(mask.sum()):,} of {mask.size:,} values kept" in ex.readout
+    first = ex.computed["mask"].copy()
+    ex.controls["new random mask"].click()
+    assert ex.seed == 1 and not np.array_equal(ex.computed["mask"], first)
+    ex.set(phase="inference")
+    np.testing.assert_allclose(ex.result, fmap, rtol=1e-6)
+    assert "inference: dropout does nothing" in ex.readout
+
+
+def test_fc_explorer_whole_slider_grid_matches_shape_arithmetic():
+    ex = fc_explorer(display_side=SIDE)  # 28x28 input, 32 filters, 2x2 pooling, 10 units
+    for k, s, p in itertools.product(KERNEL_SIZES, STRIDES, PADDINGS):
+        pool = (k + s) % 4 + 1  # every pool size 1..4 comes up
+        ex.set(kernel_size=k, stride=s, padding=p, pool_size=pool)
+        pads = cnnlab.resolve_padding(p, (28, 28), k, s)
+        (a, b) = pads[0]
+        conv_side = (28 + a + b - k) // s + 1
+        if 28 + a + b < k:
+            assert ex.message.startswith("Conv2D: kernel_size=") and ex.result is None
+            continue
+        side = conv_side // pool
+        if side == 0:
+            assert ex.message.startswith(f"MaxPooling2D({pool}): ") and ex.result is None
+            continue
+        assert ex.message == "", (k, s, p, pool, ex.message)
+        shapes = ex.computed["shapes"]
+        flat = side * side * 32
+        assert shapes["flat"] == flat
+        assert shapes["dense_params"] == flat * 10 + 10
+        assert shapes["conv_params"] == k * k * 32 + 32
+        assert f"flatten: {side}·{side}·32 = {flat:,} values" in ex.readout
+        assert f"dense: {flat:,}·10 + 10 = {flat * 10 + 10:,} parameters" in ex.readout
+        assert f"<td>{flat * 10 + 10:,}</td>" in ex.table.value
+        x = ex._input(ex.computed["settings"])
+        fmap = relu(cnnlab.conv2d(x, ex._filters[k], stride=s, padding=p))
+        expected = cnnlab.pool2d(fmap, pool) if pool > 1 else fmap
+        np.testing.assert_allclose(ex.result, expected, rtol=1e-6)
+
+
+def test_fc_explorer_curriculum_numbers():
+    ex = fc_explorer(input_size=420, kernel_size=5, filters=1, pool_size=1, units=128)
+    assert ex.computed["shapes"]["conv"] == (416, 416, 1)
+    assert ex.computed["shapes"]["conv_params"] == 26  # 5x5 weights + 1 bias
+    assert ex.computed["shapes"]["flat"] == 416 * 416
+    ex.set(filters=1, units=128, input_size=28, kernel_size=3, pool_size=2)
+    assert "flatten: 13·13·1 = 169 values" in ex.readout
