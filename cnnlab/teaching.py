@@ -1,0 +1,295 @@
+"""Small teaching helpers for the first notebooks: worked examples and counting maps.
+
+NumPy only (no plotting, no printing). These are the pieces of notebooks 00-04 that are more than
+a one-liner and are reused by the exercise checkers:
+
+* :func:`example_6x6`: the 6x6 image and 3x3 vertical-edge kernel worked by hand in notebook 01.
+* :func:`curve_patch`: the image patches for the classic "curve detector" demonstration.
+* :func:`coverage_count`: how many kernel windows cover each input pixel (the edge effect).
+* :func:`leftover`: input rows/columns that no window reaches (sizes that "do not fit").
+* :func:`same_padding_table`: TensorFlow's ``"same"`` rule next to the textbook formula.
+* :func:`volume_shapes`: how (height, width, channels) change through a stack of layers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+from ._validate import check_pair, check_positive_int, describe
+from .shapes import (
+    effective_kernel_size,
+    output_shape,
+    output_size,
+    padding_amounts,
+    resolve_padding,
+)
+
+__all__ = [
+    "CURVE_PATCH_KINDS",
+    "coverage_count",
+    "curve_patch",
+    "example_6x6",
+    "leftover",
+    "same_padding_table",
+    "volume_shapes",
+]
+
+
+def example_6x6():
+    """The 6x6 image and 3x3 vertical-edge kernel of the hand-worked convolution example.
+
+    The image is the one in Andrew Ng's deep-learning course; the kernel
+    ``[[1, 0, -1]] * 3`` responds where the image is brighter on the left than on the right.
+
+    Returns
+    -------
+    x : ndarray, shape (6, 6), float
+    kernel : ndarray, shape (3, 3), float
+        Fresh copies on every call, so a notebook may modify them.
+
+    Examples
+    --------
+    >>> x, kernel = example_6x6()
+    >>> x.shape, kernel.shape
+    ((6, 6), (3, 3))
+    >>> float((x[:3, :3] * kernel).sum())     # the top-left output value
+    -5.0
+    """
+    x = np.array(
+        [
+            [3, 0, 1, 2, 7, 4],
+            [1, 5, 8, 9, 3, 1],
+            [2, 7, 2, 5, 1, 3],
+            [0, 1, 3, 1, 7, 8],
+            [4, 2, 1, 6, 2, 8],
+            [2, 4, 5, 2, 3, 9],
+        ],
+        dtype=float,
+    )
+    kernel = np.array([[1, 0, -1], [1, 0, -1], [1, 0, -1]], dtype=float)
+    return x, kernel
+
+
+#: Patches offered by :func:`curve_patch`.
+CURVE_PATCH_KINDS = ("match", "elsewhere")
+
+
+def curve_patch(kind="match"):
+    """A 7x7 image patch for the classic curve-detector demonstration.
+
+    The kernel :func:`cnnlab.kernels.curve_detector` has weight 30 on a curve bending to the
+    upper right. The ``"match"`` patch is a drawn curve of the same shape: four pixels of
+    brightness 50 and one fainter pixel of 20 lie on the kernel's curve, while its top end bends
+    one pixel further right, off the kernel. The response is therefore
+    ``30 * (50 + 50 + 50 + 20 + 50) = 6600``. The ``"elsewhere"`` patch holds a curve of the same
+    brightness bending the other way on the left side of the window: none of its pixels meets a
+    non-zero weight, so the response is 0.
+
+    Parameters
+    ----------
+    kind : {"match", "elsewhere"}, default "match"
+
+    Returns
+    -------
+    ndarray, shape (7, 7), float
+        Pixel intensities (0 = dark background).
+
+    Examples
+    --------
+    >>> from cnnlab.kernels import curve_detector
+    >>> float((curve_patch("match") * curve_detector()).sum())
+    6600.0
+    >>> float((curve_patch("elsewhere") * curve_detector()).sum())
+    0.0
+    """
+    patch = np.zeros((7, 7))
+    if kind == "match":
+        for (r, c), value in {
+            (0, 6): 50,  # the drawn curve leaves the kernel's curve at the top ...
+            (1, 4): 50,
+            (2, 3): 50,
+            (3, 3): 50,
+            (4, 3): 20,  # ... and one pixel was drawn faintly
+            (5, 3): 50,
+            (6, 3): 50,  # the kernel's curve ends one row higher
+        }.items():
+            patch[r, c] = value
+    elif kind == "elsewhere":
+        for r, c in ((0, 0), (1, 1), (2, 2), (3, 2), (4, 2), (5, 1), (6, 0)):
+            patch[r, c] = 50
+    else:
+        raise ValueError(f"kind must be one of {CURVE_PATCH_KINDS}; got {describe(kind)}.")
+    return patch
+
+
+def coverage_count(input_hw, kernel_size, *, stride=1, padding="valid", dilation=1):
+    """How many kernel windows cover each input pixel.
+
+    Slide a ``kernel_size`` window over the (padded) input and count, for every *original*
+    pixel, the window positions that include it. Without padding a corner pixel is used once
+    and an interior pixel ``k * k`` times (stride 1): the edge effect that padding reduces.
+
+    Parameters
+    ----------
+    input_hw : (int, int)
+        Input height and width.
+    kernel_size, stride, dilation : int or (int, int)
+    padding : str, int, (int, int) or ((int, int), (int, int)), default "valid"
+        As in :func:`cnnlab.conv2d`.
+
+    Returns
+    -------
+    ndarray, shape (H, W), int
+        The count per input pixel. Its sum equals ``out_h * out_w * kh * kw`` minus the taps
+        that landed on padding.
+
+    Examples
+    --------
+    >>> coverage_count((5, 5), 3)
+    array([[1, 2, 3, 2, 1],
+           [2, 4, 6, 4, 2],
+           [3, 6, 9, 6, 3],
+           [2, 4, 6, 4, 2],
+           [1, 2, 3, 2, 1]])
+    >>> coverage_count((1, 5), (1, 3), stride=2)
+    array([[1, 1, 2, 1, 1]])
+    """
+    h, w = check_pair(input_hw, "input_hw")
+    kh, kw = check_pair(kernel_size, "kernel_size")
+    sh, sw = check_pair(stride, "stride")
+    dh, dw = check_pair(dilation, "dilation")
+    (pt, pb), (pl, pr) = resolve_padding(padding, (h, w), (kh, kw), (sh, sw), (dh, dw))
+    oh, ow = output_shape((h, w), (kh, kw), (sh, sw), ((pt, pb), (pl, pr)), (dh, dw))
+    counts = np.zeros((h + pt + pb, w + pl + pr), dtype=int)
+    for i in range(kh):  # every kernel tap touches one strided grid of input pixels
+        for j in range(kw):
+            r0, c0 = i * dh, j * dw
+            counts[r0 : r0 + sh * (oh - 1) + 1 : sh, c0 : c0 + sw * (ow - 1) + 1 : sw] += 1
+    return counts[pt : pt + h, pl : pl + w]
+
+
+def leftover(input_size, kernel_size, stride=1, padding=0, dilation=1):
+    """Rows (or columns) at the end of the padded input that no window reaches.
+
+    ``(i + 2p - d(k - 1) - 1) mod s``: 0 when the windows fit exactly. CS231n calls a
+    setting with a non-zero leftover "invalid", because
+    :math:`(W - F + 2P)/S + 1` is not an integer; libraries floor it and drop those pixels.
+
+    Parameters
+    ----------
+    input_size, kernel_size, stride : int
+    padding : int or (int, int), default 0
+        Symmetric amount or ``(before, after)``; presets are resolved with :func:`padding_amounts`.
+    dilation : int, default 1
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> leftover(7, 3, stride=2)      # positions 0, 2, 4: the window ends at the last column
+    0
+    >>> leftover(7, 3, stride=3)      # positions 0, 3: the last column is never used
+    1
+    >>> leftover(227, 11, stride=4)   # AlexNet: (227 - 11) / 4 + 1 = 55 exactly
+    0
+    """
+    before, after = padding_amounts(padding, input_size, kernel_size, stride, dilation)
+    output_size(input_size, kernel_size, stride, (before, after), dilation)  # validates the fit
+    span = input_size + before + after - effective_kernel_size(kernel_size, dilation)
+    return span % stride
+
+
+def same_padding_table(input_sizes, strides, kernel_size=3):
+    """TensorFlow's ``"same"`` padding next to the textbook's symmetric padding, as rows.
+
+    TensorFlow/Keras choose the output size :math:`\\lceil i / s \\rceil` and then the least
+    total padding that achieves it, putting the odd extra row/column at the bottom/right. The
+    textbook pads :math:`p = \\lfloor k / 2 \\rfloor` on both sides and applies
+    :math:`\\lfloor (i + 2p - k)/s \\rfloor + 1`.
+
+    Parameters
+    ----------
+    input_sizes, strides : iterable of int
+        Every combination becomes a row.
+    kernel_size : int, default 3
+
+    Returns
+    -------
+    list of dict
+        Keys ``"i"``, ``"s"``, ``"k"``, ``"tf_out"``, ``"tf_pad"`` ``(before, after)``,
+        ``"textbook_p"``, ``"textbook_out"``.
+
+    Examples
+    --------
+    >>> row = same_padding_table([6], [2], kernel_size=3)[0]
+    >>> row["tf_out"], row["tf_pad"], row["textbook_p"], row["textbook_out"]
+    (3, (0, 1), 1, 3)
+    >>> same_padding_table([6], [1], kernel_size=4)[0]["textbook_out"]   # even k: not "same"
+    7
+    """
+    k = check_positive_int(kernel_size, "kernel_size")
+    rows = []
+    for i in input_sizes:
+        for s in strides:
+            p = k // 2
+            rows.append(
+                {
+                    "i": int(i),
+                    "s": int(s),
+                    "k": k,
+                    "tf_out": output_size(i, k, s, "same"),
+                    "tf_pad": padding_amounts("same", i, k, s),
+                    "textbook_p": p,
+                    "textbook_out": output_size(i, k, s, p),
+                }
+            )
+    return rows
+
+
+def volume_shapes(input_shape, layers: Iterable):
+    """(height, width, channels) after each layer of a simple conv/pool stack.
+
+    Parameters
+    ----------
+    input_shape : (int, int, int)
+        ``(H, W, C)`` of the input image.
+    layers : iterable of dict
+        Each ``{"kind": "conv", "filters": F, "kernel_size": k, "stride": s, "padding": p}``
+        or ``{"kind": "pool", "pool_size": k, "stride": s}`` (stride defaults to 1 for conv and
+        to the pool size for pooling; padding defaults to ``"valid"``).
+
+    Returns
+    -------
+    list of (int, int, int)
+        The input shape followed by the shape after each layer.
+
+    Examples
+    --------
+    >>> volume_shapes((32, 32, 3), [{"kind": "conv", "filters": 6, "kernel_size": 5},
+    ...                             {"kind": "pool", "pool_size": 2}])
+    [(32, 32, 3), (28, 28, 6), (14, 14, 6)]
+    """
+    if not (isinstance(input_shape, tuple | list) and len(input_shape) == 3):
+        raise ValueError(f"input_shape must be (H, W, C); got {describe(input_shape)}.")
+    h, w, c = (check_positive_int(v, "input_shape") for v in input_shape)
+    shapes = [(h, w, c)]
+    for layer in layers:
+        if not isinstance(layer, dict) or layer.get("kind") not in ("conv", "pool"):
+            raise ValueError(
+                "each layer must be a dict with kind 'conv' (filters, kernel_size[, stride, "
+                f"padding]) or 'pool' (pool_size[, stride]); got {describe(layer)}."
+            )
+        if layer["kind"] == "conv":
+            k = layer.get("kernel_size")
+            h, w = output_shape((h, w), k, layer.get("stride", 1), layer.get("padding", "valid"))
+            c = check_positive_int(layer.get("filters"), "filters")
+        else:
+            k = layer.get("pool_size")
+            s = layer.get("stride", k)
+            h, w = output_shape((h, w), k, s, layer.get("padding", "valid"))
+        shapes.append((h, w, c))
+    return shapes
