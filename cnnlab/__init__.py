@@ -55,6 +55,7 @@ _LAZY_SUBMODULES = (
     "models",
     "notebook",
     "plotting",
+    "render",
     "teaching",
     "widgets",
 )
