@@ -6,7 +6,8 @@ for each size the "stride" slider through 1-4, and for each stride the "padding"
 0-5 and the presets valid/same/full, one change at a time as a learner would, and times each
 change: the callback recomputes with the cnnlab core and encodes the new panel images. The
 step-through explorer is timed on its 6x6 grid: moving the window (position slider) and changing
-its structure (kernel size, stride, padding).
+its structure (kernel size, stride, padding); the pooling explorer also through the sliders of the
+convolution that feeds it.
 
 Targets (2-core machine): median <= 50 ms, 95th percentile <= 100 ms per change.
 Prints markdown tables for the README; asserts nothing. Wall times include waiting for a core
@@ -64,14 +65,15 @@ def timed_change(explorer, name, value, times, sizes, errors):
     sizes.append(changed)
 
 
-def walk_grid(explorer, kernel_sizes, strides, paddings):
+def walk_grid(explorer, kernel_sizes, strides, paddings, prefix=""):
+    """Walk kernel size, then stride, then padding, one change at a time (``prefix``: "conv ")."""
     times, sizes, errors = [], [], []
     for k in kernel_sizes:
-        timed_change(explorer, "kernel size", k, times, sizes, errors)
+        timed_change(explorer, prefix + "kernel size", k, times, sizes, errors)
         for s in strides:
-            timed_change(explorer, "stride", s, times, sizes, errors)
+            timed_change(explorer, prefix + "stride", s, times, sizes, errors)
             for p in paddings:
-                timed_change(explorer, "padding", p, times, sizes, errors)
+                timed_change(explorer, prefix + "padding", p, times, sizes, errors)
     return times, sizes, errors
 
 
@@ -173,6 +175,11 @@ def main(argv=None):
         rows.append(summary(name, times, sizes, errors))
         print(f"  measured {name}", file=sys.stderr)
 
+    pool = pool_explorer("camera", source="conv feature map", conv_kernel="gaussian blur")
+    times, sizes, errors = walk_grid(pool, kernel_sizes, strides, PADDINGS, prefix="conv ")
+    rows.append(summary("pooling: the convolution feeding it", times, sizes, errors))
+    print("  measured the pooling explorer's convolution", file=sys.stderr)
+
     step = step_explorer()
     times, sizes, errors = [], [], []
     for padding in (0, 1):
@@ -184,6 +191,13 @@ def main(argv=None):
     step.set(kernel="box blur")
     times, sizes, errors = walk_grid(step, range(1, 8), strides, [0, 1, 2, 3, "same"])
     rows.append(summary("step-through: change kernel/stride/padding", times, sizes, errors))
+    step = step_explorer()  # the Sobel kernel: the slider steps over the even sizes
+    step.set(kernel="sobel vertical", padding="full")
+    slider = step.controls["kernel size"]
+    times, sizes, errors = walk_grid(
+        step, range(slider.min, slider.max + 1, slider.step), strides, [0, 1, 2, 3, "same"]
+    )
+    rows.append(summary("step-through: Sobel, odd sizes only", times, sizes, errors))
 
     print_table(rows, "Slider change → new pixels (camera 512×512; times in ms)")
     renderer_table()

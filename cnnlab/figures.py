@@ -33,7 +33,6 @@ from .plotting import (
     OKABE_ITO,
     SlidingWindowFigure,
     animate_sliding_window,
-    coverage_counts,
     display_limits,
     highlight_cells,
     save_animation,
@@ -43,6 +42,7 @@ from .plotting import (
     style_context,
 )
 from .shapes import resolve_padding
+from .teaching import coverage_count
 
 __all__ = [
     "FIGURES",
@@ -283,7 +283,7 @@ def coverage_count_figure():
     matplotlib Figure
     """
     shape, k = (6, 6), 3
-    counts = {p: coverage_counts(shape, k, padding=p) for p in ("valid", "same")}
+    counts = {p: coverage_count(shape, k, padding=p) for p in ("valid", "same")}
     vmax = max(c.max() for c in counts.values())
     fig, axes = plt.subplots(1, 2, figsize=(11, 6.2))
     for ax, (preset, c) in zip(axes, counts.items(), strict=True):

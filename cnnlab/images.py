@@ -153,12 +153,19 @@ def load_image(name="camera", *, gray=False):
 def read_image_bytes(content, *, max_side=MAX_SIDE):
     """Decode an uploaded image file (PNG, JPEG, ...) into a float image, downscaled.
 
+    A large file is shrunk while it is still Pillow's 8-bit (or 16-bit) image, before any
+    float array exists: JPEGs are decoded straight at 1/2, 1/4 or 1/8 of their size when that
+    divides the shrink factor (DCT scaling), and then ``Image.reduce`` averages blocks of
+    pixels (a box filter, like :func:`downscale`). A 12-megapixel photo so never becomes a
+    150 MB float array; only the small result is converted to float.
+
     Parameters
     ----------
     content : bytes
         The file's bytes (e.g. from ``ipywidgets.FileUpload``).
     max_side : int, default MAX_SIDE
-        Larger images are shrunk with :func:`downscale` so the explorers stay responsive.
+        Larger images are shrunk by the integer factor ``ceil(longer side / max_side)``, as
+        :func:`downscale` does, so the explorers stay responsive.
 
     Returns
     -------
@@ -172,24 +179,56 @@ def read_image_bytes(content, *, max_side=MAX_SIDE):
     >>> from PIL import Image
     >>> buffer = io.BytesIO()
     >>> Image.new("RGBA", (1200, 600), (255, 0, 0, 128)).save(buffer, format="PNG")
-    >>> read_image_bytes(buffer.getvalue()).shape
-    (200, 400, 3)
+    >>> small = read_image_bytes(buffer.getvalue())
+    >>> small.shape, small.dtype, float(small[..., 0].min())
+    ((200, 400, 3), dtype('float32'), 1.0)
     """
+    m = check_positive_int(max_side, "max_side")
     from PIL import Image, UnidentifiedImageError
 
+    data = content if isinstance(content, bytes) else bytes(content)
     try:
-        with Image.open(io.BytesIO(bytes(content))) as img:
-            img.load()
-            arr = _pil_to_array(img)
+        with Image.open(io.BytesIO(data)) as img:
+            arr = _pil_to_array(_shrink(img, m))
     except (UnidentifiedImageError, OSError) as err:
         raise ValueError(
             f"content is not an image file that Pillow can read (PNG, JPEG, GIF, ...): {err}"
         ) from None
-    return downscale(arr, max_side)
+    return downscale(arr, m)
+
+
+def _shrink(img, max_side):
+    """The decoded Pillow image in a standard mode, block-averaged to at most ``max_side``."""
+    w, h = img.size
+    factor = -(-max(w, h) // max_side)
+    if factor > 1 and img.format == "JPEG":
+        scale = max(d for d in (1, 2, 4, 8) if factor % d == 0)
+        if scale > 1:  # the decoder itself shrinks by this much
+            img.draft(img.mode, (w // scale, h // scale))
+    img.load()
+    img = _standard_mode(img)
+    w, h = img.size
+    factor = -(-max(w, h) // max_side)
+    if factor <= 1:
+        return img
+    if img.mode.startswith("I;16"):  # Image.reduce needs 32-bit integers for 16-bit pixels
+        img = img.convert("I")
+    # whole blocks only, as downscale() does: the last rows/columns that do not fill a block go
+    return img.reduce(factor, box=(0, 0, w // factor * factor, h // factor * factor))
+
+
+def _standard_mode(img):
+    """L, RGB, RGBA or a 16/32-bit/float mode: what :func:`_pil_to_array` reads."""
+    mode = img.mode
+    if mode.startswith("I;16") or mode in ("I", "F", "L", "RGB", "RGBA"):
+        return img
+    if mode in ("LA", "La", "1"):  # grayscale (with alpha, or 1-bit): stay grayscale
+        return img.convert("L")
+    return img.convert("RGBA" if "A" in mode or "transparency" in img.info else "RGB")
 
 
 def _pil_to_array(img):
-    """Pixel array of a Pillow image: uint8/uint16/bool, or float32 already in [0, 1]."""
+    """Pixel array of a Pillow image: uint8/uint16, or float32 already in [0, 1]."""
     mode = img.mode
     if mode.startswith("I;16"):  # 16-bit grayscale (PNG, TIFF): to_float divides by 65535
         return np.asarray(img).astype(np.uint16)
@@ -202,8 +241,4 @@ def _pil_to_array(img):
         else:
             arr = arr / top
         return arr.astype(np.float32)
-    if mode in ("LA", "La"):  # grayscale with alpha: stay grayscale
-        img = img.convert("L")
-    elif mode not in ("L", "RGB", "RGBA", "1"):  # palette, CMYK, YCbCr, ...
-        img = img.convert("RGBA" if "A" in mode or "transparency" in img.info else "RGB")
-    return np.asarray(img)
+    return np.asarray(_standard_mode(img))

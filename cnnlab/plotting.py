@@ -26,9 +26,8 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import Normalize
 from matplotlib.patches import Rectangle
 
-from ._validate import _is_int, as_float_array, check_pair, describe
-from .ops import conv2d, pad2d
-from .shapes import output_shape, resolve_padding
+from ._validate import _is_int, as_float_array, describe
+from .teaching import SlidingWindow
 
 __all__ = [
     "DIVERGING_CMAP",
@@ -41,9 +40,9 @@ __all__ = [
     "SlidingWindowFigure",
     "animate_sliding_window",
     "animation_html",
+    "cell_formatter",
     "cmap_for",
     "colorize",
-    "coverage_counts",
     "display_limits",
     "highlight_cells",
     "is_signed",
@@ -53,6 +52,7 @@ __all__ = [
     "show_grid",
     "show_image",
     "signed_limits",
+    "sliding_window_layout",
     "style_context",
     "update_grid",
     "use_style",
@@ -445,8 +445,31 @@ def _short(value, decimals):
     return "0" if text == "-0" else text
 
 
-def _formatter(fmt, values):
-    """Return a function value -> str for the cell texts."""
+def cell_formatter(fmt, values):
+    """The function that writes the numbers in the cells of :func:`show_grid`.
+
+    Parameters
+    ----------
+    fmt : str, callable or None
+        A format spec (``".2f"``, ``"{:.1f}"``) or a function ``float -> str``. None: the
+        default for ``values``: integers without decimals, else at most two decimals (one from
+        100, none from 1000 upwards), trailing zeros dropped.
+    values : array_like
+        The numbers that will be written (decides the default).
+
+    Returns
+    -------
+    callable
+        ``float -> str``.
+
+    Examples
+    --------
+    >>> f = cell_formatter(None, [0.5, 2.25])
+    >>> f(2.5), f(-0.0), f(1 / 3)
+    ('2.5', '0', '0.33')
+    >>> cell_formatter(None, [1, 2])(7.0)
+    '7'
+    """
     if callable(fmt):
         return fmt
     if fmt is None:
@@ -681,7 +704,7 @@ def show_grid(
     ax.set_yticks([])
     for spine in ax.spines.values():
         spine.set_visible(False)
-    fmt_fn = _formatter(fmt, real if real.size else arr)
+    fmt_fn = cell_formatter(fmt, real if real.size else arr)
     texts = []
     if fontsize is None:
         fontsize = _fontsize(ax, h, w, [fmt_fn(float(v)) for v in arr[np.isfinite(arr)]])
@@ -793,59 +816,109 @@ def update_grid(artists, values=None, *, highlight=None):
 # --------------------------------------------------------------------------------------------
 # The sliding window
 # --------------------------------------------------------------------------------------------
-def coverage_counts(input_hw, kernel_hw, *, stride=1, padding="valid", dilation=1):
-    """How many window positions of a convolution cover each input pixel.
+def sliding_window_layout(padded_hw, kernel_hw, out_hw) -> dict:
+    """Sizes of the sliding-window picture: four panels in a row, cells of one size.
+
+    Used by :class:`SlidingWindowFigure` (inches) and by the step-through explorer's fast
+    renderer (:func:`cnnlab.render.sliding_window_png`, inches times pixels per inch), so the
+    two pictures have the same proportions.
 
     Parameters
     ----------
-    input_hw : (int, int)
-        Input height and width.
-    kernel_hw, stride, dilation : int or (int, int)
-    padding : str, int or pair
-        As for :func:`cnnlab.conv2d`; padding cells are not counted.
+    padded_hw, kernel_hw, out_hw : (int, int)
+        Cells of the padded input, the kernel and the output.
 
     Returns
     -------
-    ndarray of int, shape (H, W)
-        With ``"valid"`` padding and stride 1 the corners are covered once and the interior
-        ``kh * kw`` times; padding gives the border more windows.
+    dict
+        ``"cell"``: side of a cell (inches); ``"gap"``: space between panels, in cells;
+        ``"widths"``: cells across each panel (input, kernel, products, output); ``"rows"``:
+        cells down the tallest panel; ``"top"``, ``"bottom"``, ``"side"``: margins (inches)
+        for the titles and the sum; ``"figsize"``: (width, height) in inches.
 
     Examples
     --------
-    >>> coverage_counts((5, 5), 3)
-    array([[1, 2, 3, 2, 1],
-           [2, 4, 6, 4, 2],
-           [3, 6, 9, 6, 3],
-           [2, 4, 6, 4, 2],
-           [1, 2, 3, 2, 1]])
-    >>> int(coverage_counts((5, 5), 3, padding="same")[0, 0])
-    4
+    >>> layout = sliding_window_layout((6, 6), (3, 3), (4, 4))
+    >>> layout["cell"], layout["gap"], layout["figsize"]
+    (0.62, 1.6, (13.196, 5.77))
     """
-    h, w = (int(v) for v in input_hw)
-    kh, kw = check_pair(kernel_hw, "kernel_size")
-    (sh, sw), (dh, dw) = check_pair(stride, "stride"), check_pair(dilation, "dilation")
-    (pt, pb), (pl, pr) = resolve_padding(padding, (h, w), (kh, kw), (sh, sw), (dh, dw))
-    oh, ow = output_shape((h, w), (kh, kw), (sh, sw), ((pt, pb), (pl, pr)), (dh, dw))
-    counts = np.zeros((h + pt + pb, w + pl + pr), dtype=int)
-    for a in range(kh):
-        for b in range(kw):
-            r0, c0 = a * dh, b * dw
-            counts[r0 : r0 + (oh - 1) * sh + 1 : sh, c0 : c0 + (ow - 1) * sw + 1 : sw] += 1
-    return counts[pt : pt + h, pl : pl + w]
+    widths = [int(padded_hw[1]), int(kernel_hw[1]), int(kernel_hw[1]), int(out_hw[1])]
+    gap = 1.6 + 0.6 * max(0, 3 - widths[1])  # columns between panels: room for the titles
+    rows = max(int(padded_hw[0]), int(kernel_hw[0]), int(out_hw[0]))
+    top, bottom, side = 1.45, 0.6, 0.15
+    cell = min(0.62, 13.5 / (sum(widths) + gap * 3), 5.0 / rows)
+    figsize = (cell * (sum(widths) + gap * 3) + 2 * side, cell * rows + top + bottom)
+    return {
+        "cell": cell,
+        "gap": gap,
+        "widths": widths,
+        "rows": rows,
+        "top": top,
+        "bottom": bottom,
+        "side": side,
+        "figsize": tuple(round(v, 6) for v in figsize),
+    }
 
 
-def _describe_padding(padding):
-    return repr(padding) if isinstance(padding, str) else str(padding)
+def sliding_window_panels(window, fmt=None) -> dict:
+    """Colours, number formats and titles of the four panels of a sliding-window picture.
+
+    Parameters
+    ----------
+    window : cnnlab.teaching.SlidingWindow
+    fmt : str or callable, optional
+        Format of the numbers (see :func:`show_grid`); by default chosen per panel.
+
+    Returns
+    -------
+    dict
+        ``"input"``, ``"kernel"``, ``"products"``, ``"output"``: each a dict with ``cmap``,
+        ``vmin``, ``vmax`` (None: :func:`show_grid`'s default), ``format`` (value -> text) and
+        ``title``; plus ``"sum_format"`` and ``"strings"`` (every text a cell can show, to fit
+        one font size to all panels). The products share limits over every product the
+        window can make, so their colours do not jump from step to step; an unsigned output
+        is drawn in viridis so its numbers stay readable.
+
+    Examples
+    --------
+    >>> from cnnlab.teaching import SlidingWindow, example_6x6
+    >>> panels = sliding_window_panels(SlidingWindow(*example_6x6()))
+    >>> panels["products"]["cmap"], panels["products"]["vmin"], panels["output"]["title"]
+    ('RdBu_r', -9.0, 'output')
+    """
+    all_products = np.outer(window.padded.ravel(), window.kernel.ravel())
+    plim = signed_limits(all_products)
+    olim = display_limits(window.output)
+    out_cmap = cmap_for(window.output)
+    if out_cmap == IMAGE_CMAP:
+        out_cmap = "viridis"
+    real = window.padded[~window.padded_mask]
+    input_title = "input (padded)" if window.padded_mask.any() else "input"
+    specs = [  # name, values (for the number format), colormap, limits, title
+        ("input", window.padded, cmap_for(real), (None, None), input_title),
+        ("kernel", window.kernel, DIVERGING_CMAP, (None, None), "kernel"),
+        ("products", all_products, DIVERGING_CMAP, plim, "window × kernel"),
+        ("output", window.output, out_cmap, olim, "output"),
+    ]
+    panels, strings = {}, []
+    for name, values, cmap, (vmin, vmax), title in specs:
+        fmt_fn = cell_formatter(fmt, values)
+        panels[name] = {"cmap": cmap, "vmin": vmin, "vmax": vmax, "format": fmt_fn, "title": title}
+        strings += [fmt_fn(float(v)) for v in values.ravel()]
+    panels["sum_format"] = cell_formatter(fmt, window.sums)
+    panels["strings"] = strings
+    return panels
 
 
-class SlidingWindowFigure:
+class SlidingWindowFigure(SlidingWindow):
     """The classic picture of a convolution: a window slides over the (padded) input.
 
     Four panels, with cells of the same size in each: the padded input with the window the
     kernel covers highlighted (padding cells hatched), the kernel with its numbers, the
     element-wise products with their sum, and the output, filled in up to the current step with
     the current cell highlighted. :meth:`show_step` updates the artists in place, so a slider
-    or an animation can move the window cheaply.
+    or an animation can move the window cheaply. The geometry (which cells the window covers,
+    the products, the output) is :class:`cnnlab.teaching.SlidingWindow`'s.
 
     Parameters
     ----------
@@ -856,22 +929,17 @@ class SlidingWindowFigure:
         As for :func:`cnnlab.conv2d`; impossible settings raise its ``ValueError``.
     bias : float, default 0.0
     fig : matplotlib Figure, optional
-        Draw into this (cleared) figure; by default a new one sized so the cells are large.
+        Draw into this (cleared) figure; by default a new one sized by
+        :func:`sliding_window_layout`, so the cells are large.
     fmt : str or callable, optional
         Format of the numbers (see :func:`show_grid`).
 
     Attributes
     ----------
     fig : Figure
-    padded : ndarray, shape (H + top + bottom, W + left + right)
-        ``cnnlab.pad2d(x, padding, ...)``, the grid drawn in the first panel.
-    padded_mask : ndarray of bool, same shape
-        True on padding cells.
-    output : ndarray, shape out_shape
-        ``cnnlab.conv2d(x, kernel, bias, stride=..., padding=..., dilation=...)``.
-    out_shape : (int, int)
-    n_steps : int
-        ``out_h * out_w``: one step per output cell, row by row.
+    padded, padded_mask, output, sums, out_shape, n_steps, pads :
+        As in :class:`cnnlab.teaching.SlidingWindow` (``padded`` is the grid of the first
+        panel, ``padded_mask`` True on its padding cells).
     step : int
         The step shown.
     input_artists, kernel_artists, product_artists, output_artists : dict
@@ -895,79 +963,16 @@ class SlidingWindowFigure:
     def __init__(
         self, x, kernel, *, stride=1, padding="valid", dilation=1, bias=0.0, fig=None, fmt=None
     ):
-        x = as_float_array(x, "x", ndims=(2,))
-        k = as_float_array(kernel, "kernel", ndims=(2,))
-        # conv2d validates stride, padding, dilation and the fit of the kernel
-        self.output = conv2d(x, k, bias, stride=stride, padding=padding, dilation=dilation)
-        self.sums = conv2d(x, k, None, stride=stride, padding=padding, dilation=dilation)
-        self.x, self.kernel, self.bias = x, k, float(bias)
-        self.stride = check_pair(stride, "stride")
-        self.dilation = check_pair(dilation, "dilation")
-        self.padding = padding
-        self.pads = resolve_padding(padding, x.shape, k.shape, self.stride, self.dilation)
-        self.out_shape = output_shape(x.shape, k.shape, self.stride, self.pads, self.dilation)
-        if self.out_shape != self.output.shape:  # the two rules of cnnlab must agree
-            raise RuntimeError(f"output_shape {self.out_shape} != conv2d {self.output.shape}")
-        self.padded = pad2d(x, self.pads)
-        (pt, _), (pl, _) = self.pads
-        self.padded_mask = np.ones(self.padded.shape, dtype=bool)
-        self.padded_mask[pt : pt + x.shape[0], pl : pl + x.shape[1]] = False
-        self.n_steps = self.out_shape[0] * self.out_shape[1]
+        super().__init__(x, kernel, stride=stride, padding=padding, dilation=dilation, bias=bias)
         self.step = 0
         self._build(fig, fmt)
         self.show_step(0)
 
-    # ---- geometry -----------------------------------------------------------------------
-    def _check_step(self, step):
-        if not _is_int(step) or not 0 <= step < self.n_steps:
-            raise ValueError(
-                f"step must be an integer from 0 to {self.n_steps - 1} (one per output cell of "
-                f"the {self.out_shape[0]}x{self.out_shape[1]} output); got {describe(step)}."
-            )
-        return int(step)
-
-    def output_index(self, step):
-        """Output cell ``(i, j)`` computed at ``step`` (row-major order)."""
-        return divmod(self._check_step(step), self.out_shape[1])
-
-    def window_cells(self, step):
-        """Cells ``(row, col)`` of the padded input under the kernel at ``step``.
-
-        The window of output cell ``(i, j)`` starts at ``(i * stride_h, j * stride_w)`` and
-        its taps are ``dilation`` cells apart; listed kernel row by kernel row.
-        """
-        i, j = self.output_index(step)
-        kh, kw = self.kernel.shape
-        (sh, sw), (dh, dw) = self.stride, self.dilation
-        return [(i * sh + a * dh, j * sw + b * dw) for a in range(kh) for b in range(kw)]
-
-    def window(self, step):
-        """The input values under the kernel at ``step``, shape (kh, kw)."""
-        cells = self.window_cells(step)
-        rows, cols = zip(*cells, strict=True)
-        return self.padded[list(rows), list(cols)].reshape(self.kernel.shape)
-
-    def products(self, step):
-        """Element-wise products ``window(step) * kernel``, shape (kh, kw)."""
-        return self.window(step) * self.kernel
-
-    # ---- drawing ------------------------------------------------------------------------
     def _build(self, fig, fmt):
-        hp, wp = self.padded.shape
-        kh, kw = self.kernel.shape
-        oh, ow = self.out_shape
-        widths = [wp, kw, kw, ow]
-        gap = 1.6 + 0.6 * max(0, 3 - kw)  # columns between panels: room for the titles
-        rows = max(hp, kh, oh)
-        top_in, bottom_in, side_in = 1.45, 0.6, 0.15  # room for titles and the sum
+        layout = sliding_window_layout(self.padded.shape, self.kernel.shape, self.out_shape)
+        widths, gap = layout["widths"], layout["gap"]
         if fig is None:
-            cell = min(0.62, 13.5 / (sum(widths) + gap * 3), 5.0 / rows)
-            fig = plt.figure(
-                figsize=(
-                    cell * (sum(widths) + gap * 3) + 2 * side_in,
-                    cell * rows + top_in + bottom_in,
-                )
-            )
+            fig = plt.figure(figsize=layout["figsize"])
         else:
             fig.clear()
         self.fig = fig
@@ -977,95 +982,55 @@ class SlidingWindowFigure:
             4,
             width_ratios=widths,
             wspace=gap / np.mean(widths),
-            left=min(side_in / fw, 0.1),
-            right=1 - min(side_in / fw, 0.1),
-            bottom=min(bottom_in / fh, 0.3),
-            top=1 - min(top_in / fh, 0.4),
+            left=min(layout["side"] / fw, 0.1),
+            right=1 - min(layout["side"] / fw, 0.1),
+            bottom=min(layout["bottom"] / fh, 0.3),
+            top=1 - min(layout["top"] / fh, 0.4),
         )
         axes = [fig.add_subplot(gs[0, n]) for n in range(4)]
         self.ax_input, self.ax_kernel, self.ax_products, self.ax_output = axes
-        fmt_in = _formatter(fmt, self.padded)
-        fmt_k = _formatter(fmt, self.kernel)
-        fmt_out = _formatter(fmt, self.output)
-        all_products = np.outer(self.padded.ravel(), self.kernel.ravel())
-        fmt_prod = _formatter(fmt, all_products)
-        self._fmt_sum, self._fmt_out = _formatter(fmt, self.sums), fmt_out
+        panels = sliding_window_panels(self, fmt)
+        self._fmt_sum, self._fmt_out = panels["sum_format"], panels["output"]["format"]
         # the cells of every panel share one font size, fitted to the widest number
-        strings = [
-            f(float(v))
-            for f, arr in (
-                (fmt_in, self.padded),
-                (fmt_k, self.kernel),
-                (fmt_prod, all_products),
-                (fmt_out, self.output),
+        size = _fontsize(self.ax_input, *self.padded.shape, panels["strings"], maximum=22.0)
+        start = {
+            "input": self.padded,
+            "kernel": self.kernel,
+            "products": np.full(self.kernel.shape, np.nan),
+            "output": np.full(self.out_shape, np.nan),
+        }
+        artists = {}
+        for (name, values), ax in zip(start.items(), axes, strict=True):
+            p = panels[name]
+            artists[name] = show_grid(
+                values,
+                ax,
+                fmt=p["format"],
+                padded_mask=self.padded_mask if name == "input" else None,
+                cmap=p["cmap"],
+                vmin=p["vmin"],
+                vmax=p["vmax"],
+                fontsize=size,
+                title=p["title"],
             )
-            for v in arr.ravel()
-        ]
-        size = _fontsize(self.ax_input, hp, wp, strings, maximum=22.0)
-        self.input_artists = show_grid(
-            self.padded,
-            self.ax_input,
-            fmt=fmt_in,
-            padded_mask=self.padded_mask,
-            fontsize=size,
-            title="input (padded)" if self.padded_mask.any() else "input",
-        )
-        self.kernel_artists = show_grid(
-            self.kernel,
-            self.ax_kernel,
-            fmt=fmt_k,
-            cmap=DIVERGING_CMAP,
-            fontsize=size,
-            title="kernel",
-        )
-        plim = signed_limits(all_products)
-        self.product_artists = show_grid(
-            np.full(self.kernel.shape, np.nan),
-            self.ax_products,
-            fmt=fmt_prod,
-            cmap=DIVERGING_CMAP,
-            vmin=plim[0],
-            vmax=plim[1],
-            fontsize=size,
-            title="window × kernel",
-        )
-        olim = display_limits(self.output)
-        out_cmap = cmap_for(self.output)
-        if out_cmap == IMAGE_CMAP:  # keep numbers on unsigned outputs readable
-            out_cmap = "viridis"
-        self.output_artists = show_grid(
-            np.full(self.out_shape, np.nan),
-            self.ax_output,
-            fmt=fmt_out,
-            cmap=out_cmap,
-            vmin=olim[0],
-            vmax=olim[1],
-            fontsize=size,
-            title="output",
-        )
+        self.input_artists, self.kernel_artists = artists["input"], artists["kernel"]
+        self.product_artists, self.output_artists = artists["products"], artists["output"]
         self.sum_text = self.ax_products.text(
             0.5, -0.06, "", transform=self.ax_products.transAxes, ha="center", va="top"
         )
-        self.ax_products.text(
-            -0.6 * gap / kw,
-            0.5,
-            "=",
-            transform=self.ax_products.transAxes,
-            ha="center",
-            va="center",
-            fontsize=26,
-        )
-        self.ax_kernel.text(
-            -0.6 * gap / kw,
-            0.5,
-            "×",
-            transform=self.ax_kernel.transAxes,
-            ha="center",
-            va="center",
-            fontsize=26,
-        )
+        # the operators between the panels, centred in the gaps
+        for ax, symbol, n in ((self.ax_kernel, "×", widths[1]), (self.ax_products, "=", widths[2])):
+            ax.text(
+                -0.6 * gap / n,
+                0.5,
+                symbol,
+                transform=ax.transAxes,
+                ha="center",
+                va="center",
+                fontsize=26,
+            )
         self.ax_output.text(
-            -0.5 * gap / ow,
+            -0.5 * gap / widths[3],
             0.5,
             "→",
             transform=self.ax_output.transAxes,
@@ -1073,19 +1038,7 @@ class SlidingWindowFigure:
             va="center",
             fontsize=26,
         )
-        (sh, sw), (dh, dw) = self.stride, self.dilation
-        stride_txt = f"{sh}" if sh == sw else f"({sh}, {sw})"
-        dil_txt = f"{dh}" if dh == dw else f"({dh}, {dw})"
-        parts = [
-            f"{kh}×{kw} kernel",
-            f"stride {stride_txt}",
-            f"padding {_describe_padding(self.padding)}",
-        ]
-        if (dh, dw) != (1, 1):
-            parts.append(f"dilation {dil_txt}")
-        if self.bias:
-            parts.append(f"bias {self.bias:g}")
-        self._subtitle = ", ".join(parts)
+        self._subtitle = self.describe()
         self.title = fig.suptitle("", y=1 - min(0.12 / fh, 0.05), va="top")
         self.settings_text = fig.text(
             0.5, 1 - min(0.72 / fh, 0.2), self._subtitle, ha="center", va="center", color="#404040"
@@ -1093,22 +1046,14 @@ class SlidingWindowFigure:
 
     def show_step(self, step):
         """Show the window at ``step`` (0 to ``n_steps - 1``), updating the artists in place."""
-        step = self._check_step(step)
+        step = self.check_step(step)
         self.step = step
         i, j = self.output_index(step)
         update_grid(self.input_artists, highlight=self.window_cells(step))
         update_grid(self.product_artists, self.products(step))
-        shown = np.full(self.out_shape, np.nan)
-        flat = shown.reshape(-1)
-        flat[: step + 1] = self.output.reshape(-1)[: step + 1]
-        update_grid(self.output_artists, shown, highlight=[(i, j)])
-        total = self._fmt_sum(float(self.sums[i, j]))
-        if self.bias:
-            out = self._fmt_out(float(self.output[i, j]))
-            self.sum_text.set_text(f"sum = {total}, + bias → {out}")
-        else:
-            self.sum_text.set_text(f"sum = {total}")
-        self.title.set_text(f"step {step + 1} of {self.n_steps}: output[{i}, {j}]")
+        update_grid(self.output_artists, self.partial_output(step), highlight=[(i, j)])
+        self.sum_text.set_text(self.sum_line(step, self._fmt_sum, self._fmt_out))
+        self.title.set_text(self.step_title(step))
         canvas = self.fig.canvas
         # interactive canvases (ipympl, Qt, ...) schedule a redraw; Agg would draw right now
         if type(canvas).draw_idle is not FigureCanvasBase.draw_idle:

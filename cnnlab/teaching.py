@@ -4,6 +4,8 @@ NumPy only (no plotting, no printing). These are the pieces of notebooks 00-04 t
 a one-liner and are reused by the exercise checkers:
 
 * :func:`example_6x6`: the 6x6 image and 3x3 vertical-edge kernel worked by hand in notebook 01.
+* :class:`SlidingWindow`: a convolution step by step (where the window is, what it multiplies),
+  the model behind :class:`cnnlab.plotting.SlidingWindowFigure` and the step-through explorer.
 * :func:`curve_patch`: the image patches for the classic "curve detector" demonstration.
 * :func:`coverage_count`: how many kernel windows cover each input pixel (the edge effect).
 * :func:`leftover`: input rows/columns that no window reaches (sizes that "do not fit").
@@ -17,7 +19,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from ._validate import check_pair, check_positive_int, describe
+from ._validate import _is_int, as_float_array, check_pair, check_positive_int, describe
+from .ops import conv2d, pad2d
 from .shapes import (
     effective_kernel_size,
     output_shape,
@@ -28,6 +31,7 @@ from .shapes import (
 
 __all__ = [
     "CURVE_PATCH_KINDS",
+    "SlidingWindow",
     "coverage_count",
     "curve_patch",
     "example_6x6",
@@ -70,6 +74,142 @@ def example_6x6():
     )
     kernel = np.array([[1, 0, -1], [1, 0, -1], [1, 0, -1]], dtype=float)
     return x, kernel
+
+
+def _pair_text(pair) -> str:
+    return f"{pair[0]}" if pair[0] == pair[1] else f"({pair[0]}, {pair[1]})"
+
+
+class SlidingWindow:
+    """A 2-D convolution taken apart step by step: where the window is and what it multiplies.
+
+    Step ``n`` (0 to ``n_steps - 1``, row by row) computes output cell ``(i, j) =
+    divmod(n, out_w)``: the window starts at ``(i * stride_h, j * stride_w)`` of the padded
+    input and its taps are ``dilation`` cells apart. Everything comes from the cnnlab core
+    (:func:`cnnlab.pad2d`, :func:`cnnlab.conv2d`); this class only indexes it. It is the model
+    that :class:`cnnlab.plotting.SlidingWindowFigure` and the step-through explorer draw.
+
+    Parameters
+    ----------
+    x : ndarray, shape (H, W)
+    kernel : ndarray, shape (kh, kw)
+    stride, padding, dilation :
+        As for :func:`cnnlab.conv2d`; impossible settings raise its ``ValueError``.
+    bias : float, default 0.0
+
+    Attributes
+    ----------
+    x, kernel : ndarray, float
+    padded : ndarray, shape (H + top + bottom, W + left + right)
+        The zero-padded input, in which the window moves.
+    padded_mask : ndarray of bool, same shape
+        True on padding cells.
+    pads : ((top, bottom), (left, right))
+    output : ndarray, shape out_shape
+        ``conv2d(x, kernel, bias, stride=..., padding=..., dilation=...)``.
+    sums : ndarray, shape out_shape
+        The same without the bias (the sums of the products).
+    out_shape : (int, int)
+    n_steps : int
+        ``out_h * out_w``.
+    stride, dilation : (int, int)
+    padding, bias :
+        As given.
+
+    Examples
+    --------
+    >>> x, kernel = example_6x6()
+    >>> sw = SlidingWindow(x, kernel)
+    >>> sw.n_steps, sw.output_index(6), sw.window_cells(6)[:3]
+    (16, (1, 2), [(1, 2), (1, 3), (1, 4)])
+    >>> float(sw.products(0).sum()), float(sw.output[0, 0])
+    (-5.0, -5.0)
+    >>> sw.partial_output(1)[0].tolist()
+    [-5.0, -4.0, nan, nan]
+    """
+
+    def __init__(self, x, kernel, *, stride=1, padding="valid", dilation=1, bias=0.0):
+        x = as_float_array(x, "x", ndims=(2,))
+        k = as_float_array(kernel, "kernel", ndims=(2,))
+        # conv2d validates stride, padding, dilation and the fit of the kernel
+        self.output = conv2d(x, k, bias, stride=stride, padding=padding, dilation=dilation)
+        self.sums = conv2d(x, k, None, stride=stride, padding=padding, dilation=dilation)
+        self.bias = float(bias)
+        self.x, self.kernel, self.padding = x, k, padding
+        self.stride = check_pair(stride, "stride")
+        self.dilation = check_pair(dilation, "dilation")
+        self.pads = resolve_padding(padding, x.shape, k.shape, self.stride, self.dilation)
+        self.out_shape = output_shape(x.shape, k.shape, self.stride, self.pads, self.dilation)
+        if self.out_shape != self.output.shape:  # the two rules of cnnlab must agree
+            raise RuntimeError(f"output_shape {self.out_shape} != conv2d {self.output.shape}")
+        self.padded = pad2d(x, self.pads)
+        (pt, _), (pl, _) = self.pads
+        self.padded_mask = np.ones(self.padded.shape, dtype=bool)
+        self.padded_mask[pt : pt + x.shape[0], pl : pl + x.shape[1]] = False
+        self.n_steps = self.out_shape[0] * self.out_shape[1]
+
+    def check_step(self, step) -> int:
+        """``step`` as an int, or a ValueError saying which steps exist."""
+        if not _is_int(step) or not 0 <= step < self.n_steps:
+            raise ValueError(
+                f"step must be an integer from 0 to {self.n_steps - 1} (one per output cell of "
+                f"the {self.out_shape[0]}x{self.out_shape[1]} output); got {describe(step)}."
+            )
+        return int(step)
+
+    def output_index(self, step):
+        """Output cell ``(i, j)`` computed at ``step`` (row-major order)."""
+        return divmod(self.check_step(step), self.out_shape[1])
+
+    def window_cells(self, step):
+        """Cells ``(row, col)`` of the padded input under the kernel at ``step``.
+
+        Listed kernel row by kernel row, like ``kernel.ravel()``.
+        """
+        i, j = self.output_index(step)
+        kh, kw = self.kernel.shape
+        (sh, sw), (dh, dw) = self.stride, self.dilation
+        return [(i * sh + a * dh, j * sw + b * dw) for a in range(kh) for b in range(kw)]
+
+    def window(self, step):
+        """The input values under the kernel at ``step``, shape (kh, kw)."""
+        rows, cols = zip(*self.window_cells(step), strict=True)
+        return self.padded[list(rows), list(cols)].reshape(self.kernel.shape)
+
+    def products(self, step):
+        """Element-wise products ``window(step) * kernel``, shape (kh, kw)."""
+        return self.window(step) * self.kernel
+
+    def partial_output(self, step):
+        """The output computed up to and including ``step``; NaN where not computed yet."""
+        step = self.check_step(step)
+        shown = np.full(self.out_shape, np.nan)
+        shown.reshape(-1)[: step + 1] = self.output.reshape(-1)[: step + 1]
+        return shown
+
+    def describe(self) -> str:
+        """The settings in words, e.g. ``'3×3 kernel, stride 1, padding 0'``."""
+        kh, kw = self.kernel.shape
+        padding = repr(self.padding) if isinstance(self.padding, str) else str(self.padding)
+        parts = [f"{kh}×{kw} kernel", f"stride {_pair_text(self.stride)}", f"padding {padding}"]
+        if self.dilation != (1, 1):
+            parts.append(f"dilation {_pair_text(self.dilation)}")
+        if self.bias:
+            parts.append(f"bias {self.bias:g}")
+        return ", ".join(parts)
+
+    def step_title(self, step) -> str:
+        """``'step 7 of 16: output[1, 2]'``."""
+        i, j = self.output_index(step)
+        return f"step {step + 1} of {self.n_steps}: output[{i}, {j}]"
+
+    def sum_line(self, step, fmt_sum=str, fmt_out=str) -> str:
+        """``'sum = 4'``, or with a bias ``'sum = 4, + bias → 4.5'`` (numbers via the formats)."""
+        i, j = self.output_index(step)
+        text = f"sum = {fmt_sum(float(self.sums[i, j]))}"
+        if self.bias:
+            text += f", + bias → {fmt_out(float(self.output[i, j]))}"
+        return text
 
 
 #: Patches offered by :func:`curve_patch`.

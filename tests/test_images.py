@@ -149,3 +149,56 @@ BAD_INPUT = [
 def test_bad_input(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def _photo(h=3000, w=4000):
+    """A smooth 12-megapixel RGB picture (compresses well, like a photo of large shapes)."""
+    coarse = np.random.default_rng(5).integers(0, 256, size=(30, 40, 3), dtype=np.uint8)
+    return Image.fromarray(coarse).resize((w, h), Image.Resampling.BILINEAR)
+
+
+def test_read_image_bytes_shrinks_a_big_upload_before_making_floats():
+    """A 12 MP upload never exists as a float array: the peak stays far below one such copy.
+
+    Converting the whole photo first (the old way) allocates 4000 * 3000 * 3 * 4 bytes = 144 MB
+    of float32 (and 36 MB of uint8 before it); shrinking with Pillow first keeps NumPy's and
+    Python's peak (tracemalloc) under 16 MB.
+    """
+    import tracemalloc
+
+    photo = _photo()
+    blocks = np.asarray(photo).reshape(375, 8, 500, 8, 3)  # factor ceil(4000 / 512) = 8
+    reference = blocks.sum(axis=(1, 3), dtype=np.uint32) / (64 * 255.0)  # block mean in [0, 1]
+    uploads = {
+        "PNG": _encode(photo, compress_level=1),
+        "JPEG": _encode(photo, "JPEG", quality=90),
+    }
+    del photo, blocks
+    for fmt, content in uploads.items():
+        tracemalloc.start()
+        try:
+            out = images.read_image_bytes(content)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert peak < 16 * 2**20, (fmt, peak)
+        assert out.shape == reference.shape == (375, 500, 3) and out.dtype == np.float32
+        assert 0.0 <= out.min() and out.max() <= 1.0
+        if fmt == "PNG":  # the same block mean, rounded to 8 bits once
+            np.testing.assert_allclose(out, reference, atol=0.5 / 255 + 1e-6)
+        else:  # decoded at 1/8 size by the JPEG decoder: close to the block mean
+            assert np.abs(out - reference).mean() < 0.02
+
+
+def test_read_image_bytes_shrinks_every_mode_like_downscale():
+    gray16 = (np.arange(1030 * 700, dtype=np.uint32).reshape(1030, 700) % 65536).astype(np.uint16)
+    out = images.read_image_bytes(_encode(gray16))
+    want = images.downscale(gray16, 512)  # block mean of the 16-bit values / 65535
+    assert out.shape == want.shape == (343, 233)
+    np.testing.assert_allclose(out, want, atol=1 / 65535)
+    palette = Image.new("P", (1100, 600), 3)
+    assert images.read_image_bytes(_encode(palette, "GIF")).shape == (200, 366, 3)
+    bilevel = images.read_image_bytes(_encode(Image.new("1", (1024, 520), 1)))
+    np.testing.assert_array_equal(bilevel, np.ones((260, 512)))
+    la = images.read_image_bytes(_encode(Image.new("LA", (600, 1100), (51, 10))))
+    np.testing.assert_allclose(la, np.full((366, 200), 0.2), atol=1e-6)

@@ -340,37 +340,6 @@ def test_style():
 
 
 # --------------------------------------------------------------------------------------------
-# coverage_counts
-# --------------------------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    ("shape", "k", "stride", "padding", "dilation"),
-    [
-        ((6, 6), 3, 1, "valid", 1),
-        ((6, 5), 3, 1, "same", 1),
-        ((7, 7), 3, 2, "valid", 1),
-        ((7, 8), 2, (2, 3), "full", 2),
-        ((5, 5), 3, 1, 1, 2),
-    ],
-)
-def test_coverage_counts_equal_conv2d_sensitivity(shape, k, stride, padding, dilation):
-    """With a kernel of ones, the output changes by `count` when one pixel grows by 1."""
-    counts = plotting.coverage_counts(shape, k, stride=stride, padding=padding, dilation=dilation)
-    ones = np.ones((k, k))
-    for r in range(shape[0]):
-        for c in range(shape[1]):
-            e = np.zeros(shape)
-            e[r, c] = 1.0
-            out = cnnlab.conv2d(e, ones, stride=stride, padding=padding, dilation=dilation)
-            assert counts[r, c] == out.sum()
-
-
-def test_coverage_counts_corners_once_interior_k_squared():
-    counts = plotting.coverage_counts((6, 6), 3)
-    assert counts[0, 0] == counts[-1, -1] == 1
-    assert (counts[2:-2, 2:-2] == 9).all()
-
-
-# --------------------------------------------------------------------------------------------
 # save_fig
 # --------------------------------------------------------------------------------------------
 def test_save_fig_writes_png(tmp_path):

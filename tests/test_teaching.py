@@ -58,6 +58,31 @@ def test_coverage_count_dilation_and_leftover_column():
     np.testing.assert_array_equal(dilated, [[1, 1, 0, 1, 1]])
 
 
+# --------------------------------------------------------------------------------------------
+# coverage_count (the one implementation; plotting and figures use it)
+# --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("shape", "k", "stride", "padding", "dilation"),
+    [
+        ((6, 6), 3, 1, "valid", 1),
+        ((6, 5), 3, 1, "same", 1),
+        ((7, 7), 3, 2, "valid", 1),
+        ((7, 8), 2, (2, 3), "full", 2),
+        ((5, 5), 3, 1, 1, 2),
+    ],
+)
+def test_coverage_count_equals_conv2d_sensitivity(shape, k, stride, padding, dilation):
+    """With a kernel of ones, the output changes by `count` when one pixel grows by 1."""
+    counts = teaching.coverage_count(shape, k, stride=stride, padding=padding, dilation=dilation)
+    ones = np.ones((k, k))
+    for r in range(shape[0]):
+        for c in range(shape[1]):
+            e = np.zeros(shape)
+            e[r, c] = 1.0
+            out = cnnlab.conv2d(e, ones, stride=stride, padding=padding, dilation=dilation)
+            assert counts[r, c] == out.sum()
+
+
 def test_coverage_count_validates():
     with pytest.raises(ValueError, match="kernel_size"):
         teaching.coverage_count((3, 3), 5)

@@ -317,11 +317,10 @@ def test_conv_explorer_on_the_camera():
         rtol=1e-5,
         atol=1e-5,
     )
-    ex.set(kernel_size=4)  # the Sobel kernel needs an odd size: cnnlab's sentence
-    assert ex.message == "size must be odd (the kernel needs a centre pixel); got 4."
-    assert ex.result is None and ex.readout == ""
-    ex.set(kernel_size=5)
+    ex.set(kernel_size=4)  # the Sobel kernel needs an odd size: the slider moves on to 5
+    assert ex.controls["kernel size"].value == 5
     assert ex.message == "" and ex.result.shape == (256, 256)
+    assert "kernel sobel vertical 5×5" in ex.readout
     ex.set(image="chelsea", padding=0, stride=1, kernel_size=3)
     assert ex.readout.splitlines()[0].startswith("input 300×451, converted to gray")
     assert "rows: ⌊(300 + 2·0 − 3) / 1⌋ + 1 = 298" in ex.readout
@@ -425,7 +424,7 @@ def test_step_explorer_default_is_the_worked_example():
     np.testing.assert_array_equal(ex.result, cnnlab.conv2d(x, kernel))
     assert ex.controls["position"].max == 15 and ex.controls["play"].max == 15
     assert "rows and columns: ⌊(6 + 2·0 − 3) / 1⌋ + 1 = 4" in ex.readout
-    fig = ex.fig
+    window = ex.window
     before = ex.panels["sliding window"].value
     ex.controls["play"].value = 6  # the play button drives the position slider
     assert ex.controls["position"].value == 6
@@ -433,7 +432,9 @@ def test_step_explorer_default_is_the_worked_example():
     assert ex.computed["window_cells"] == ex.window.window_cells(6)
     assert ex.readout.splitlines()[-1].startswith("step 7 of 16: the window covers rows 1–3")
     assert ex.panels["sliding window"].value != before
-    assert ex.fig is fig and ex.window.fig is fig  # updated in place, never a new figure
+    assert ex.window is window  # moving the window keeps the model, only the picture changes
+    ex.set(stride=2)
+    assert ex.window is not window and ex.window.stride == (2, 2)
 
 
 def test_step_explorer_every_slider_value_and_every_position():
@@ -470,26 +471,76 @@ def test_step_explorer_every_slider_value_and_every_position():
         assert ex.computed["window_cells"] == ex.window.window_cells(step)
 
 
-def test_step_explorer_blitted_frame_equals_a_full_redraw():
-    """Blitting must not leave the previous window's highlight behind."""
+def _pixels(png):
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
+
+def _cell_pixel(geometry, panel, r, c, dx, dy):
+    """A pixel of cell (r, c) of a panel, ``dx``/``dy`` pixels from its top-left corner."""
+    x, y = geometry["origins"][panel]
+    cell = geometry["cell"]
+    return (y + r * cell + dy, x + c * cell + dx)
+
+
+def test_sliding_window_png_draws_the_window_and_fills_the_output_in_order():
+    """The fast picture highlights exactly the window's cells and fills the output in order."""
+    x, kernel = example_6x6()
+    window = cnnlab.teaching.SlidingWindow(x, kernel, stride=2, padding=1)
+    geometry = render.sliding_window_geometry(window)
+    cell = geometry["cell"]
+    orange = [int(plotting.HIGHLIGHT[i : i + 2], 16) for i in (1, 3, 5)]
+    spec = plotting.sliding_window_panels(window)["output"]
+    lut = np.frombuffer(render._palette(spec["cmap"]), np.uint8).reshape(256, 3)
+    idx = render.color_indices(
+        window.output, cmap=spec["cmap"], vmin=spec["vmin"], vmax=spec["vmax"]
+    )[0]
+    hp, wp = window.padded.shape
+    oh, ow = window.out_shape
+    for step in range(window.n_steps):
+        shown = _pixels(render.sliding_window_png(window, step))
+        assert shown.shape[1::-1] == geometry["size"]
+        cells = set(window.window_cells(step))
+        for r, c in itertools.product(range(hp), range(wp)):  # top edge, 2 px inside the cell
+            edge = shown[_cell_pixel(geometry, "input", r, c, cell // 2, 2)].tolist()
+            assert (edge == orange) == ((r, c) in cells), (step, r, c)
+        for n in range(oh * ow):
+            r, c = divmod(n, ow)
+            edge = shown[_cell_pixel(geometry, "output", r, c, cell // 2, 2)].tolist()
+            assert (edge == orange) == (n == step), (step, r, c)
+            fill = shown[_cell_pixel(geometry, "output", r, c, cell // 4, cell // 4)].tolist()
+            if n <= step:  # computed: the colour of conv2d's value
+                assert fill == lut[idx[r, c]].tolist(), (step, r, c)
+            else:  # not computed yet: blank
+                assert fill == list(render._MISSING), (step, r, c)
+
+
+def test_step_explorer_picture_is_the_fresh_picture_of_its_step():
+    """Moving back and forth leaves nothing of the previous steps behind."""
+    ex = step_explorer(padding=1)
+    for step in (0, 7, 3):
+        ex.set(position=step)
+    fresh = render.sliding_window_png(ex.window, 3)
+    np.testing.assert_array_equal(_pixels(ex.panels["sliding window"].value), _pixels(fresh))
+    x, kernel = example_6x6()
+    np.testing.assert_array_equal(ex.window.products(3), ex.window.window(3) * kernel)
+
+
+def test_sliding_window_png_has_the_figures_proportions():
+    """The fast picture and SlidingWindowFigure share one layout (plotting.sliding_window_layout)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     x, kernel = example_6x6()
-    ex = step_explorer(padding=1)
-    for step in (0, 7, 3):
-        ex.set(position=step)
-    shown = np.asarray(Image.open(io.BytesIO(ex.panels["sliding window"].value)).convert("RGB"))
-    fig = Figure(figsize=ex.fig.get_size_inches(), dpi=ex.fig.dpi)
-    FigureCanvasAgg(fig)
-    with plotting.style_context():
-        swf = plotting.SlidingWindowFigure(x, kernel, padding=1, fig=fig)
-        swf.show_step(3)
-        fig.canvas.draw()
-    full = np.asarray(fig.canvas.buffer_rgba())[:, :, :3]
-    assert shown.shape == full.shape
-    differs = np.abs(shown.astype(int) - full.astype(int)).max(axis=2) > 60
-    assert differs.mean() < 0.002, differs.mean()
+    for padding, stride in ((0, 1), (1, 2), ("full", 3)):
+        window = cnnlab.teaching.SlidingWindow(x, kernel, stride=stride, padding=padding)
+        fig = Figure(dpi=80)
+        FigureCanvasAgg(fig)
+        with plotting.style_context():
+            swf = plotting.SlidingWindowFigure(x, kernel, stride=stride, padding=padding)
+        width, height = swf.fig.get_size_inches() * 80
+        plotting.plt.close(swf.fig)
+        w, h = render.png_size(render.sliding_window_png(window, 0))
+        assert abs(w - width) / width < 0.02 and abs(h - height) / height < 0.02
 
 
 def test_step_explorer_impossible_and_back():
@@ -544,6 +595,164 @@ def test_pool_explorer_conv_map_colour_and_camera():
     assert ex.message == error_of(cnnlab.pool2d, astronaut, 3, stride=3, padding=3)
     ex.set(padding=1)
     assert ex.message == ""
+
+
+def test_pool_explorer_drives_the_convolution_and_the_pooling():
+    """Both sets of sliders are live: the conv's "kernel size"/"stride"/"padding" and the pool's."""
+    ex = pool_explorer(SMALL, source="conv feature map", conv_kernel="box blur", display_side=SIDE)
+    conv_box, pool_box = (
+        ex.sections["convolution feeding the pool"],
+        ex.sections["pooling (the kernel size is the pool size)"],
+    )
+    grid = conv_box.children[1].children
+    for name in ("conv kernel", "conv kernel size", "conv stride", "conv padding"):
+        assert ex.controls[name] in grid  # in the framed convolution box ...
+    assert [ex.controls[n].description for n in ("conv kernel size", "conv stride")] == [
+        "kernel size",
+        "stride",
+    ]  # ... made by the same builder, with the same labels
+    assert ex.controls["kernel size"] in pool_box.children[1].children
+    gray = to_gray(SMALL)
+    h, w = SMALL.shape
+    for (ck, cs, cp), (k, s) in zip(
+        itertools.product(range(1, 8), (1, 2, 3), (0, 1, 2, "valid", "same", "full")),
+        itertools.cycle(((2, 2), (3, 1), (1, 1), (3, 2))),
+    ):
+        ex.set(conv_kernel_size=ck, conv_stride=cs, conv_padding=cp, kernel_size=k, stride=s)
+        if isinstance(cp, int):
+            assert f"rows: {expected_formula(h, ck, cs, cp)}" in ex.readout
+        try:
+            fmap = cnnlab.conv2d(gray, get_kernel("box blur", ck), stride=cs, padding=cp)
+            expected = cnnlab.pool2d(fmap, k, stride=s)
+        except ValueError as err:
+            assert ex.message == str(err) and ex.result is None, (ck, cs, cp, k, s)
+            continue
+        assert ex.message == "", (ck, cs, cp, k, s, ex.message)
+        np.testing.assert_allclose(ex.computed["input"], fmap, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(ex.result, expected, rtol=1e-5, atol=1e-6)
+        assert_drawn(ex, "input", ex.computed["input"])
+        assert_drawn(ex, "pooled", ex.result)
+        assert ex.captions["input"].value == f"conv feature map {fmap.shape[0]}×{fmap.shape[1]}"
+
+
+def test_pool_explorer_conv_box_is_off_while_pooling_the_image():
+    ex = pool_explorer(SMALL, display_side=SIDE)  # pools the image
+    conv = ("conv kernel", "conv kernel size", "conv stride", "conv padding", "conv padding preset")
+    assert all(ex.controls[n].disabled for n in conv)
+    assert "off" in ex.sections["convolution feeding the pool"].children[0].value
+    ex.set(conv_kernel_size=7)  # no effect on the image's pooling
+    np.testing.assert_array_equal(ex.result, cnnlab.pool2d(SMALL, 2))
+    ex.set(pool="conv feature map")
+    assert not any(ex.controls[n].disabled for n in conv if n != "conv padding")
+    assert ex.controls["conv padding"].disabled  # the 'same' preset is chosen
+    expected = cnnlab.conv2d(SMALL, get_kernel("sobel vertical", 7), padding="same")
+    np.testing.assert_allclose(ex.computed["input"], expected, rtol=1e-5, atol=1e-5)
+    ex.set(conv_padding=2)  # a number selects the slider
+    assert ex.controls["conv padding preset"].value == "number"
+    assert not ex.controls["conv padding"].disabled
+    ex.set(conv_padding=0, conv_kernel_size=11)  # no feature map: both panels say so
+    assert ex.message.startswith("kernel_size=11 does not fit") and ex.result is None
+    assert ex.captions["input"].value == "conv feature map: none"
+    ex.set(conv_kernel_size=3)
+    assert ex.message == "" and ex.computed["input"].shape == (7, 9)
+
+
+# --------------------------------------------------------------------------------------------
+# kernels that exist at some sizes only
+# --------------------------------------------------------------------------------------------
+def slider_values(slider):
+    """Every value a learner can drag the slider to (the browser snaps to min + n * step)."""
+    return list(range(slider.min, slider.max + 1, slider.step))
+
+
+ODD_KERNELS = ["sobel vertical", "sobel horizontal", "emboss", "outline"]
+
+
+@pytest.mark.parametrize("name", ODD_KERNELS)
+def test_odd_only_kernels_draw_a_picture_at_every_slider_value(name):
+    fits = {"padding": "same", "display_side": SIDE}  # every size fits: only oddness matters
+    explorers = {
+        "conv": (conv_explorer(SMALL, kernel=name, **fits), "kernel size"),
+        "activation": (activation_explorer(SMALL, kernel=name, **fits), "kernel size"),
+        "step": (step_explorer(kernel=name, padding="full"), "kernel size"),
+        "pool": (
+            pool_explorer(SMALL, source="conv feature map", conv_kernel=name, display_side=SIDE),
+            "conv kernel size",
+        ),
+    }
+    for label, (ex, size_name) in explorers.items():
+        slider = ex.controls[size_name]
+        values = slider_values(slider)
+        assert slider.step == 2 and values and all(v % 2 == 1 for v in values), label
+        assert not slider.disabled and "odd size" in slider.tooltip
+        for v in values:
+            ex.set(**{size_name.replace(" ", "_"): v})
+            assert ex.message == "", (label, v, ex.message)
+            assert ex.result is not None
+            settings = ex.computed["settings"]
+            used = settings["conv"]["kernel"] if label == "pool" else settings["kernel"]
+            np.testing.assert_array_equal(used, get_kernel(name, v))
+        # dragging from 5 to 4 lands on 3, from 3 to 4 on 5 (values set from Python alike)
+        ex.set(**{size_name.replace(" ", "_"): 5})
+        slider.value = 4
+        assert slider.value == 3 and ex.message == ""
+        slider.value = 4
+        assert slider.value == 5 and ex.message == ""
+
+
+def test_kernel_size_slider_is_restored_for_other_kernels():
+    ex = conv_explorer(SMALL, kernel="box blur", display_side=SIDE)
+    slider = ex.controls["kernel size"]
+    assert (slider.min, slider.max, slider.step, slider.tooltip) == (1, 11, 1, None)
+    ex.set(kernel_size=4)
+    ex.set(kernel="sobel vertical")  # 4 does not exist: the next odd size
+    assert (slider.min, slider.max, slider.step, slider.value) == (3, 11, 2, 5)
+    assert ex.message == "" and ex.result.shape == (5, 7)
+    ex.set(kernel="emboss")  # emboss exists as 1x1 too
+    assert (slider.min, slider.step) == (1, 2)
+    ex.set(kernel="gaussian blur", kernel_size=6)
+    assert (slider.min, slider.max, slider.step, slider.value) == (1, 11, 1, 6)
+    assert ex.message == "" and not slider.disabled
+
+
+@pytest.mark.parametrize(("name", "size"), [("laplacian", 3), ("curve detector", 7)])
+def test_fixed_size_kernels_disable_the_slider_with_a_tooltip(name, size):
+    image = np.random.default_rng(1).random((12, 14))
+    ex = conv_explorer(image, kernel="box blur", kernel_size=5, display_side=SIDE)
+    ex.set(kernel=name)
+    slider = ex.controls["kernel size"]
+    assert slider.disabled and slider.value == size
+    assert slider.tooltip == f"the {name} kernel only exists as {size}×{size}"
+    assert ex.message == ""
+    np.testing.assert_allclose(ex.result, cnnlab.conv2d(image, get_kernel(name, size)), rtol=1e-6)
+    ex.set(kernel="box blur")
+    assert not slider.disabled and slider.tooltip is None and slider.step == 1
+    ex.set(kernel="custom")
+    assert slider.disabled and "numbers typed" in slider.tooltip
+
+
+def test_conv_controls_with_a_prefix():
+    controls = conv_controls(5, 2, 1, prefix="conv ", dilation=2)
+    assert set(controls) == {
+        "conv kernel size",
+        "conv stride",
+        "conv padding",
+        "conv padding preset",
+        "conv dilation",
+    }
+    assert controls["conv padding"].description == "padding"
+    merged = {**conv_controls(2, 2, "valid"), **controls}
+    assert conv_settings(merged) == {"kernel_size": 2, "stride": 2, "padding": "valid"}
+    assert conv_settings(merged, prefix="conv ") == {
+        "kernel_size": 5,
+        "stride": 2,
+        "padding": 1,
+        "dilation": 2,
+    }
+    merged["padding preset"].value = "number"  # each preset enables its own slider only
+    assert not merged["padding"].disabled and not merged["conv padding"].disabled
+    merged["conv padding preset"].value = "full"
+    assert merged["conv padding"].disabled and not merged["padding"].disabled
 
 
 # --------------------------------------------------------------------------------------------

@@ -9,7 +9,13 @@ shows for tests and notebooks:
 * ``.result``: the array it shows as its result (feature map, pooled map, ...), or None;
 * ``.readout``: the output-size text with the formula filled in;
 * ``.message``: the error sentence shown for an impossible setting ('' when fine);
-* ``.set(kernel_size=5, padding="same")``: change several controls with one recomputation.
+* ``.set(kernel_size=5, padding="same")``: change several controls with one recomputation;
+* ``.sections``: framed boxes of the controls of a second layer (e.g. the pooling explorer's
+  "convolution feeding the pool", whose controls are named "conv kernel size", ...).
+
+The "kernel size" slider follows the chosen kernel: it steps over even sizes for kernels that
+need a centre pixel (Sobel, emboss, outline) and is disabled, with a tooltip, for kernels of
+one size (custom, laplacian, curve detector).
 
 >>> import numpy as np
 >>> import cnnlab.widgets as cw
@@ -22,6 +28,7 @@ from __future__ import annotations
 
 from ._core import (
     CUSTOM,
+    FIXED_SIZE_KERNELS,
     MAX_KERNEL_SIDE,
     MAX_UPLOAD_PIXELS,
     Explorer,
@@ -30,11 +37,12 @@ from ._core import (
     conv_controls,
     conv_settings,
     format_kernel,
+    kernel_sizes,
     parse_kernel,
     size_formula,
     size_readout,
 )
-from .conv import ConvExplorer, conv_explorer, conv_feature_map
+from .conv import ConvExplorer, ImageKernelExplorer, conv_explorer, conv_feature_map
 from .layers import (
     ActivationExplorer,
     DropoutExplorer,
@@ -49,6 +57,7 @@ from .step import StepExplorer, step_explorer
 
 __all__ = [
     "CUSTOM",
+    "FIXED_SIZE_KERNELS",
     "MAX_KERNEL_SIDE",
     "MAX_UPLOAD_PIXELS",
     "ActivationExplorer",
@@ -57,6 +66,7 @@ __all__ = [
     "Explorer",
     "FCExplorer",
     "ImageChoice",
+    "ImageKernelExplorer",
     "KernelChoice",
     "PoolExplorer",
     "StepExplorer",
@@ -68,6 +78,7 @@ __all__ = [
     "dropout_explorer",
     "fc_explorer",
     "format_kernel",
+    "kernel_sizes",
     "parse_kernel",
     "pool_explorer",
     "size_formula",

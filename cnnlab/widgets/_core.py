@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import html
 import io
+import itertools
 import re
 import traceback
 from contextlib import contextmanager
+from functools import lru_cache
 
 import ipywidgets as widgets
 import numpy as np
@@ -30,11 +32,13 @@ from ..shapes import PADDING_PRESETS, effective_kernel_size, output_size, paddin
 
 __all__ = [
     "CUSTOM",
+    "FIXED_SIZE_KERNELS",
     "MAX_KERNEL_SIDE",
     "MAX_UPLOAD_PIXELS",
     "Explorer",
     "conv_controls",
     "conv_settings",
+    "kernel_sizes",
     "parse_kernel",
     "size_formula",
     "size_readout",
@@ -99,10 +103,13 @@ def conv_controls(
     dilations=(1, 4),
     presets=True,
     continuous_update=True,
+    prefix="",
 ):
     """The common sliders of every explorer: "kernel size", "stride" and "padding".
 
     Every explorer builds its controls here, so they look and behave the same everywhere.
+    An explorer with two layers (e.g. a convolution feeding a pooling layer) builds a second
+    set with a ``prefix`` for its keys; the sliders keep their labels.
 
     Parameters
     ----------
@@ -121,13 +128,15 @@ def conv_controls(
         preset other than ``number`` is chosen, the "padding" slider is disabled.
     continuous_update : bool, default True
         Recompute while a slider is dragged (False: when it is released).
+    prefix : str, default ""
+        Put in front of every key (``"conv "`` gives ``"conv kernel size"``, ...).
 
     Returns
     -------
     dict of str -> ipywidgets.Widget
         Keys ``"kernel size"``, ``"stride"``, ``"padding"`` and, as requested,
-        ``"padding preset"``, ``"dilation"``, ``"padding mode"``. Read them with
-        :func:`conv_settings`.
+        ``"padding preset"``, ``"dilation"``, ``"padding mode"`` (each after ``prefix``).
+        Read them with :func:`conv_settings`.
 
     Examples
     --------
@@ -136,6 +145,11 @@ def conv_controls(
     ['dilation', 'kernel size', 'padding', 'padding preset', 'stride']
     >>> conv_settings(controls)
     {'kernel_size': 5, 'stride': 2, 'padding': 'same', 'dilation': 1}
+    >>> conv = conv_controls(3, 1, "same", prefix="conv ")
+    >>> sorted(conv), conv["conv kernel size"].description
+    (['conv kernel size', 'conv padding', 'conv padding preset', 'conv stride'], 'kernel size')
+    >>> conv_settings(conv, prefix="conv ")
+    {'kernel_size': 3, 'stride': 1, 'padding': 'same'}
     """
     preset = "number"
     if isinstance(padding, str):
@@ -187,15 +201,17 @@ def conv_controls(
             style={"description_width": "initial", "button_width": "90px"},
             tooltips=["fill with 0", "mirror the image", "repeat the edge pixel"],
         )
-    return controls
+    return {prefix + name: control for name, control in controls.items()}
 
 
-def conv_settings(controls) -> dict:
+def conv_settings(controls, prefix="") -> dict:
     """Read the values of controls made by :func:`conv_controls` as cnnlab arguments.
 
     Parameters
     ----------
     controls : dict of str -> Widget
+    prefix : str, default ""
+        The ``prefix`` the controls were made with.
 
     Returns
     -------
@@ -208,16 +224,17 @@ def conv_settings(controls) -> dict:
     >>> conv_settings(conv_controls(3, 1, 2, padding_mode="reflect"))
     {'kernel_size': 3, 'stride': 1, 'padding': 2, 'padding_mode': 'reflect'}
     """
-    preset = controls["padding preset"].value if "padding preset" in controls else "number"
+    c = {name[len(prefix) :]: w for name, w in controls.items() if name.startswith(prefix)}
+    preset = c["padding preset"].value if "padding preset" in c else "number"
     out = {
-        "kernel_size": int(controls["kernel size"].value),
-        "stride": int(controls["stride"].value),
-        "padding": int(controls["padding"].value) if preset == "number" else preset,
+        "kernel_size": int(c["kernel size"].value),
+        "stride": int(c["stride"].value),
+        "padding": int(c["padding"].value) if preset == "number" else preset,
     }
-    if "dilation" in controls:
-        out["dilation"] = int(controls["dilation"].value)
-    if "padding mode" in controls:
-        out["padding_mode"] = PADDING_MODES[controls["padding mode"].value]
+    if "dilation" in c:
+        out["dilation"] = int(c["dilation"].value)
+    if "padding mode" in c:
+        out["padding_mode"] = PADDING_MODES[c["padding mode"].value]
     return out
 
 
@@ -434,35 +451,69 @@ def size_readout(input_hw, kernel_hw, stride=1, padding=0, dilation=1, *, name="
 # --------------------------------------------------------------------------------------------
 # Kernel and image choosers (widgets + the arrays they stand for)
 # --------------------------------------------------------------------------------------------
+#: Named kernels that exist at one size only; the menus offer them after :data:`KERNELS`.
+FIXED_SIZE_KERNELS = ("laplacian", "curve detector")
+
+
+@lru_cache(maxsize=256)
+def kernel_sizes(name, lo=1, hi=MAX_KERNEL_SIDE) -> tuple:
+    """The sizes from ``lo`` to ``hi`` at which a named kernel exists.
+
+    Asks :func:`cnnlab.kernels.get_kernel` itself, so the sliders follow the kernels' rules.
+
+    Examples
+    --------
+    >>> kernel_sizes("sobel vertical", 1, 11), kernel_sizes("emboss", 1, 6)
+    ((3, 5, 7, 9, 11), (1, 3, 5))
+    >>> kernel_sizes("laplacian"), len(kernel_sizes("box blur"))
+    ((3,), 15)
+    """
+    sizes = []
+    for n in range(int(lo), int(hi) + 1):
+        try:
+            _kernels.get_kernel(name, n)
+        except ValueError:
+            continue
+        sizes.append(n)
+    return tuple(sizes)
+
+
 class KernelChoice:
     """A kernel menu (named kernels, optional fixed kernels, custom text) and its text box.
 
     Parameters
     ----------
     kernel : str or ndarray
-        Initial choice: a name of :data:`cnnlab.kernels.KERNELS`, ``"custom"`` or a 2-D array
-        (offered as ``fixed_label`` and also written into the text box).
+        Initial choice: a name of :data:`cnnlab.kernels.KERNELS` or :data:`FIXED_SIZE_KERNELS`,
+        ``"custom"`` or a 2-D array (offered as ``fixed_label`` and also written into the text
+        box).
     fixed_label : str
         Menu label of an array given as ``kernel``.
+    custom : bool, default True
+        Offer ``"custom"`` (numbers typed into the text box).
 
     Attributes
     ----------
     controls : dict
-        ``"kernel"`` (Dropdown) and ``"custom kernel"`` (Textarea).
+        ``"kernel"`` (Dropdown) and, with ``custom``, ``"custom kernel"`` (Textarea).
     """
 
-    def __init__(self, kernel="sobel vertical", *, fixed_label="your kernel", text=_EXAMPLE):
+    def __init__(
+        self, kernel="sobel vertical", *, fixed_label="your kernel", text=_EXAMPLE, custom=True
+    ):
         self.fixed = {}
-        options = list(_kernels.KERNELS)
+        self._ranges = {}
+        names = [*_kernels.KERNELS, *FIXED_SIZE_KERNELS]
+        options = list(names)
         value = None
         if isinstance(kernel, str):
             key = kernel.lower().replace("_", " ")
-            if key in ("custom", CUSTOM):
+            if key == CUSTOM and custom:
                 value = CUSTOM
-            elif key in _kernels.KERNELS:
+            elif key in names:
                 value = key
             else:
-                valid = ", ".join(repr(k) for k in [*_kernels.KERNELS, "custom"])
+                valid = ", ".join(repr(k) for k in [*names, *([CUSTOM] if custom else [])])
                 raise ValueError(f"kernel must be one of {valid} or a 2-D array; got {kernel!r}.")
         else:
             arr = np.asarray(kernel, dtype=float)
@@ -474,48 +525,124 @@ class KernelChoice:
             options.insert(0, fixed_label)
             value = fixed_label
             text = format_kernel(arr)
-        options.append(CUSTOM)
         self.controls = {
             "kernel": widgets.Dropdown(
-                options=options,
+                options=options + ([CUSTOM] if custom else []),
                 value=value,
                 description="kernel",
                 style=_STYLE,
                 layout=widgets.Layout(width="95%", min_width="260px"),
-            ),
-            "custom kernel": widgets.Textarea(
+            )
+        }
+        if custom:
+            self.controls["custom kernel"] = widgets.Textarea(
                 value=text,
                 description="custom kernel",
                 placeholder=_EXAMPLE,
                 continuous_update=False,
                 style=_STYLE,
                 layout=widgets.Layout(width="95%", min_width="260px", height="70px"),
-            ),
-        }
+            )
 
     @property
     def name(self) -> str:
         return self.controls["kernel"].value
 
     def fixed_size(self):
-        """The kernel's own shape when it does not come from the kernel-size slider, else None."""
+        """The kernel's own shape when it does not come from the kernel-size slider, else None.
+
+        Custom and given kernels have their own shape, and so have the named kernels that exist
+        at one size only (:data:`FIXED_SIZE_KERNELS`).
+        """
         if self.name == CUSTOM:
             return parse_kernel(self.controls["custom kernel"].value).shape
         if self.name in self.fixed:
             return self.fixed[self.name].shape
+        if self.name in FIXED_SIZE_KERNELS:
+            n = kernel_sizes(self.name)[0]
+            return (n, n)
         return None
 
     def kernel(self, size) -> np.ndarray:
-        """The chosen kernel; named kernels are built at ``size`` (:func:`cnnlab.kernels.get_kernel`)."""
+        """The chosen kernel; named kernels are built at ``size`` (:func:`cnnlab.kernels.get_kernel`).
+
+        Kernels of a fixed size (custom, given, :data:`FIXED_SIZE_KERNELS`) ignore ``size``.
+        """
         if self.name == CUSTOM:
             return parse_kernel(self.controls["custom kernel"].value)
         if self.name in self.fixed:
             return self.fixed[self.name]
+        if self.name in FIXED_SIZE_KERNELS:
+            return _kernels.get_kernel(self.name, self.fixed_size()[0])
         return _kernels.get_kernel(self.name, size)
 
     def describe(self, kernel) -> str:
         name = "custom" if self.name == CUSTOM else self.name
         return f"{name} {kernel.shape[0]}×{kernel.shape[1]}"
+
+    def fit_slider(self, slider, change=None) -> None:
+        """Let a kernel-size slider offer only the sizes the chosen kernel exists at.
+
+        * A kernel of fixed size (custom, given, laplacian, curve detector): the slider shows
+          that size and is disabled, with a tooltip saying why.
+        * A kernel that needs a centre pixel (Sobel, emboss, outline): the slider steps over
+          the even sizes (``step=2`` from the smallest valid size), and an even value is moved
+          to the next odd one (the previous one when the value was going down).
+        * Any other kernel: the slider's own range, every size.
+
+        Parameters
+        ----------
+        slider : ipywidgets.IntSlider
+            Its range when first seen here is the range restored for other kernels.
+        change : dict, optional
+            The trait change being handled (tells whether the slider was moving down).
+
+        Examples
+        --------
+        >>> choice = KernelChoice("sobel vertical")
+        >>> slider = conv_controls(4)["kernel size"]
+        >>> choice.fit_slider(slider)
+        >>> slider.min, slider.max, slider.step, slider.value
+        (3, 11, 2, 5)
+        >>> choice.controls["kernel"].value = "box blur"
+        >>> choice.fit_slider(slider)
+        >>> slider.min, slider.max, slider.step, slider.value
+        (1, 11, 1, 5)
+        """
+        lo, hi = self._ranges.setdefault(id(slider), (slider.min, slider.max))
+        fixed = self.fixed_size()
+        sizes = kernel_sizes(self.name, lo, hi) if fixed is None else ()
+        value = slider.value
+        if fixed is None and len(sizes) == 1:  # only one size fits this slider
+            fixed = (sizes[0], sizes[0])
+        if fixed is not None:
+            shape = f"{fixed[0]}×{fixed[1]}"
+            if self.name == CUSTOM:
+                tip = f"the custom kernel is {shape}: its size comes from the numbers typed"
+            elif self.name in self.fixed:
+                tip = f"{self.name} is {shape}: its size is fixed"
+            elif sizes:
+                tip = f"only {shape} of the {self.name} kernel fits here"
+            else:
+                tip = f"the {self.name} kernel only exists as {shape}"
+            if fixed[0] == fixed[1] and lo <= fixed[0] <= hi:
+                value = fixed[0]
+            new = {"min": lo, "max": hi, "step": 1, "disabled": True, "tooltip": tip}
+        elif len(sizes) < hi - lo + 1 and all(b - a == 2 for a, b in itertools.pairwise(sizes)):
+            if value not in sizes:
+                down = change is not None and change.get("owner") is slider
+                down = down and change["new"] < change["old"]
+                value = min(max(value - 1 if down else value + 1, sizes[0]), sizes[-1])
+            tip = (
+                f"the {self.name} kernel needs an odd size (a centre pixel): "
+                f"{', '.join(map(str, sizes[:3]))}, ..."
+            )
+            new = {"min": sizes[0], "max": sizes[-1], "step": 2, "disabled": False, "tooltip": tip}
+        else:
+            new = {"min": lo, "max": hi, "step": 1, "disabled": False, "tooltip": None}
+        with slider.hold_trait_notifications():  # validate the new range and value together
+            for name, v in {**new, "value": value}.items():
+                setattr(slider, name, v)
 
 
 def _as_image(image) -> np.ndarray:
@@ -619,6 +746,50 @@ def _caption(text=""):
     return w
 
 
+def _control_grid(children, columns):
+    return widgets.GridBox(
+        children,
+        layout=widgets.Layout(
+            grid_template_columns=f"repeat({columns}, minmax(280px, 1fr))",
+            grid_gap="6px 18px",
+            width="100%",
+        ),
+    )
+
+
+def section_heading(title) -> str:
+    """The HTML of a section's title (set a section's ``children[0].value`` to change it).
+
+    Parameters
+    ----------
+    title : str
+        Plain text (escaped).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> section_heading("pooling <2×2>")
+    '<div style="font-size:19px;font-weight:bold;margin:0 0 4px 0">pooling &lt;2×2&gt;</div>'
+    """
+    return (
+        f'<div style="font-size:19px;font-weight:bold;margin:0 0 4px 0">{html.escape(title)}</div>'
+    )
+
+
+def _section(title, children, columns):
+    """Controls that belong to one layer, in a framed box with a title."""
+    heading = widgets.HTML(value=section_heading(title))
+    return widgets.VBox(
+        [heading, _control_grid(children, columns)],
+        layout=widgets.Layout(
+            border="2px solid #0072B2", padding="6px 12px", margin="8px 0 4px 0", width="100%"
+        ),
+    )
+
+
 class Explorer(widgets.VBox):
     """Base class of the explorers: a VBox with controls, a readout, messages and image panels.
 
@@ -649,13 +820,18 @@ class Explorer(widgets.VBox):
         The error sentence currently shown, '' when everything is fine.
     output : ipywidgets.Output
         Tracebacks of unexpected errors (bugs) are written here, so they are never lost.
+    sections : dict of str -> ipywidgets.VBox
+        Framed boxes of controls that belong to one layer, by title (``sections=[(title,
+        [control names])]`` of the constructor); the other controls share the main grid.
     side : int
         Pixels of the longer side of the image panels (``display_side``; smaller is faster).
     """
 
     title = ""
 
-    def __init__(self, controls, panels, *, columns=3, extra=(), display_side=None, groups=()):
+    def __init__(
+        self, controls, panels, *, columns=3, extra=(), display_side=None, groups=(), sections=()
+    ):
         self.side = render.DISPLAY_SIDE if display_side is None else int(display_side)
         self.controls = dict(controls)
         self.result = None
@@ -682,9 +858,10 @@ class Explorer(widgets.VBox):
                     layout=widgets.Layout(width=width, margin="0 1% 0 0", align_items="center"),
                 )
             )
-        first = [n for n in _FIRST if n in self.controls]
-        last = [n for n in _LAST if n in self.controls]
-        order = first + [n for n in self.controls if n not in first + last] + last
+        boxed = [n for _, names in sections for n in names]
+        first = [n for n in _FIRST if n in self.controls and n not in boxed]
+        last = [n for n in _LAST if n in self.controls and n not in boxed]
+        order = first + [n for n in self.controls if n not in first + last + boxed] + last
         cells = {n: self.controls[n] for n in order}
         for group in groups:  # controls that belong together share one cell, e.g. play + slider
             box = widgets.HBox(
@@ -693,14 +870,12 @@ class Explorer(widgets.VBox):
             cells[group[0]] = box
             for n in group[1:]:
                 cells.pop(n)
-        grid = widgets.GridBox(
-            list(cells.values()),
-            layout=widgets.Layout(
-                grid_template_columns=f"repeat({columns}, minmax(280px, 1fr))",
-                grid_gap="6px 18px",
-                width="100%",
-            ),
-        )
+        grid = _control_grid(list(cells.values()), columns)
+        #: The titled boxes of controls (``sections``), by title.
+        self.sections = {
+            title: _section(title, [self.controls[n] for n in names], columns)
+            for title, names in sections
+        }
         header = widgets.HTML(
             value=_CSS + f'<div style="font-size:24px;font-weight:bold;margin:4px 0">'
             f"{html.escape(self.title)}</div>"
@@ -709,6 +884,7 @@ class Explorer(widgets.VBox):
             [
                 header,
                 grid,
+                *self.sections.values(),
                 self._readout_html,
                 self._message_html,
                 self.output,
@@ -809,8 +985,8 @@ class Explorer(widgets.VBox):
             )
         with self.hold():
             for name, (_, value) in items.items():
-                if name == "padding" and "padding preset" in self.controls:
-                    preset = self.controls["padding preset"]
+                preset = self.controls.get(f"{name} preset")  # "padding", "conv padding"
+                if name.endswith("padding") and preset is not None:
                     if isinstance(value, str):
                         preset.value = value.lower()
                         continue

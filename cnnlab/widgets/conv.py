@@ -20,6 +20,7 @@ from ._core import (
 
 __all__ = [
     "ConvExplorer",
+    "ImageKernelExplorer",
     "conv_explorer",
     "conv_feature_map",
     "dilated_kernel_view",
@@ -88,7 +89,39 @@ def conv_feature_map(image, kernel, stride=1, padding=0, dilation=1, padding_mod
     return x, pads, padded, conv2d(padded, kernel, stride=stride, dilation=dilation)
 
 
-class ConvExplorer(Explorer):
+class ImageKernelExplorer(Explorer):
+    """Base of the explorers of one convolution of an image: image and kernel menus, sliders.
+
+    Subclasses set their own attributes, then call ``super().__init__`` with the slider set
+    (:func:`conv_controls`), their own controls and their panels; it draws the first picture.
+    :meth:`_settings` gives :func:`conv_settings` plus ``"image"`` and ``"kernel"``, and the
+    "kernel size" slider follows the chosen kernel (:meth:`KernelChoice.fit_slider`).
+    """
+
+    def __init__(self, image, kernel, structure, own_controls, panels, *, display_side=None):
+        self.image_choice = ImageChoice(image)
+        self.kernel_choice = KernelChoice(kernel)
+        controls = {
+            **self.image_choice.controls,
+            **self.kernel_choice.controls,
+            **structure,
+            **own_controls,
+        }
+        super().__init__(controls, panels, display_side=display_side)
+        self._react(None)
+        self.update()
+
+    def _react(self, change):
+        self.kernel_choice.fit_slider(self.controls["kernel size"], change)
+
+    def _settings(self):
+        s = conv_settings(self.controls)
+        s["image"] = self.image_choice.image()
+        s["kernel"] = self.kernel_choice.kernel(s["kernel_size"])
+        return s
+
+
+class ConvExplorer(ImageKernelExplorer):
     """Convolution explorer; build it with :func:`conv_explorer`."""
 
     title = "Convolution explorer"
@@ -105,36 +138,17 @@ class ConvExplorer(Explorer):
         padding_mode="zero",
         display_side=None,
     ):
-        self.image_choice = ImageChoice(image)
-        self.kernel_choice = KernelChoice(kernel)
-        controls = {
-            **self.image_choice.controls,
-            **self.kernel_choice.controls,
-            **conv_controls(
-                kernel_size, stride, padding, dilation=dilation, padding_mode=padding_mode
-            ),
-        }
         self._cache = {}
         super().__init__(
-            controls,
+            image,
+            kernel,
+            conv_controls(
+                kernel_size, stride, padding, dilation=dilation, padding_mode=padding_mode
+            ),
+            {},
             {"input (gray, padded)": "36%", "kernel": "22%", "feature map": "39%"},
             display_side=display_side,
         )
-        self._react(None)
-        self.update()
-
-    def _react(self, change):
-        fixed = self.kernel_choice.fixed_size()
-        slider = self.controls["kernel size"]
-        slider.disabled = fixed is not None
-        if fixed is not None and fixed[0] == fixed[1] and slider.min <= fixed[0] <= slider.max:
-            slider.value = fixed[0]
-
-    def _settings(self):
-        settings = conv_settings(self.controls)
-        settings["image"] = self.image_choice.image()
-        settings["kernel"] = self.kernel_choice.kernel(settings["kernel_size"])
-        return settings
 
     def _readout(self, s):
         image, kernel = s["image"], s["kernel"]

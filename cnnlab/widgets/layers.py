@@ -10,19 +10,21 @@ import numpy as np
 from .. import render
 from ..activations import ACTIVATIONS, relu, softplus
 from ..images import to_gray
-from ..kernels import KERNELS, get_kernel
+from ..kernels import KERNELS
 from ..ops import conv2d, dropout, flatten, pool2d
 from ..shapes import conv_params, dense_params, output_shape
 from ._core import (
     _STYLE,
+    FIXED_SIZE_KERNELS,
     Explorer,
     ImageChoice,
     KernelChoice,
     conv_controls,
     conv_settings,
+    section_heading,
     size_readout,
 )
-from .conv import conv_feature_map
+from .conv import ImageKernelExplorer, conv_feature_map
 
 __all__ = [
     "ActivationExplorer",
@@ -51,7 +53,36 @@ def _shape_text(arr):
     return "×".join(str(n) for n in arr.shape)
 
 
-class _ConvMapExplorer(Explorer):
+def _conv_readout(image, s, kernel_choice) -> list:
+    """The convolution's settings and output size (with the formula), as readout lines."""
+    colour = ", converted to gray" if image.ndim == 3 else ""
+    head = (
+        f"input {image.shape[0]}×{image.shape[1]}{colour}; kernel "
+        f"{kernel_choice.describe(s['kernel'])}; stride {s['stride']}; zero padding"
+    )
+    body = size_readout(
+        image.shape[:2], s["kernel"].shape, s["stride"], s["padding"], name="feature map"
+    )
+    return [head, body]
+
+
+class _FeatureMap:
+    """A convolution's feature map, recomputed only when the image or its settings change."""
+
+    def __init__(self):
+        self.key = None
+        self.value = None
+
+    def __call__(self, image, s):
+        kernel = s["kernel"]
+        key = (id(image), kernel.tobytes(), kernel.shape, s["stride"], s["padding"])
+        if key != self.key:
+            self.value = conv_feature_map(image, kernel, s["stride"], s["padding"])[3]
+            self.key = key
+        return self.value
+
+
+class _ConvMapExplorer(ImageKernelExplorer):
     """Shared part of the explorers that start from a convolution's feature map.
 
     The "kernel size", "stride" and "padding" sliders configure that convolution (zero
@@ -61,59 +92,32 @@ class _ConvMapExplorer(Explorer):
     def __init__(
         self, image, kernel, kernel_size, stride, padding, own_controls, panels, display_side
     ):
-        self.image_choice = ImageChoice(image)
-        self.kernel_choice = KernelChoice(kernel)
-        controls = {
-            **self.image_choice.controls,
-            **self.kernel_choice.controls,
-            **conv_controls(kernel_size, stride, padding),
-            **own_controls,
-        }
-        self._conv_key = None
-        self._conv = None
-        super().__init__(controls, panels, display_side=display_side)
-        self._react(None)
-        self.update()
-
-    def _react(self, change):
-        fixed = self.kernel_choice.fixed_size()
-        slider = self.controls["kernel size"]
-        slider.disabled = fixed is not None
-        if fixed is not None and fixed[0] == fixed[1] and slider.min <= fixed[0] <= slider.max:
-            slider.value = fixed[0]
-
-    def _settings(self):
-        s = conv_settings(self.controls)
-        s["image"] = self.image_choice.image()
-        s["kernel"] = self.kernel_choice.kernel(s["kernel_size"])
-        return s
+        self._feature_map_of = _FeatureMap()
+        super().__init__(
+            image,
+            kernel,
+            conv_controls(kernel_size, stride, padding),
+            own_controls,
+            panels,
+            display_side=display_side,
+        )
 
     def _conv_readout(self, s):
-        image, kernel = s["image"], s["kernel"]
-        colour = ", converted to gray" if image.ndim == 3 else ""
-        head = (
-            f"input {image.shape[0]}×{image.shape[1]}{colour}; kernel "
-            f"{self.kernel_choice.describe(kernel)}; stride {s['stride']}; zero padding"
-        )
-        body = size_readout(
-            image.shape[:2], kernel.shape, s["stride"], s["padding"], name="feature map"
-        )
         note = self.image_choice.note
-        return [head, body, *([note] if note else [])]
+        return [*_conv_readout(s["image"], s, self.kernel_choice), *([note] if note else [])]
 
     def _feature_map(self, s):
-        """The convolution's output, recomputed only when its own settings change."""
-        kernel = s["kernel"]
-        key = (id(s["image"]), kernel.tobytes(), kernel.shape, s["stride"], s["padding"])
-        if key != self._conv_key:
-            self._conv = conv_feature_map(s["image"], kernel, s["stride"], s["padding"])[3]
-            self._conv_key = key
-        return self._conv
+        return self._feature_map_of(s["image"], s)
 
 
 # --------------------------------------------------------------------------------------------
 # Pooling
 # --------------------------------------------------------------------------------------------
+_POOL_BOX = "pooling (the kernel size is the pool size)"
+_CONV_BOX = "convolution feeding the pool"
+_CONV_CONTROLS = ("conv kernel", "conv kernel size", "conv stride", "conv padding")
+
+
 class PoolExplorer(Explorer):
     """Pooling explorer; build it with :func:`pool_explorer`."""
 
@@ -129,63 +133,85 @@ class PoolExplorer(Explorer):
         mode="max",
         source="image",
         conv_kernel="sobel vertical",
+        conv_kernel_size=3,
+        conv_stride=1,
+        conv_padding="same",
         display_side=None,
     ):
+        names = (*KERNELS, *FIXED_SIZE_KERNELS)
+        if conv_kernel not in names:
+            raise ValueError(f"conv_kernel must be one of {names}; got {conv_kernel!r}.")
         self.image_choice = ImageChoice(image)
-        if conv_kernel not in KERNELS:
-            raise ValueError(f"conv_kernel must be one of {tuple(KERNELS)}; got {conv_kernel!r}.")
-        own = {
-            "mode": _toggle("mode", ("max", "avg", "l2"), mode, "70px"),
-            "pool": _toggle("pool", ("image", "conv feature map"), source, "170px"),
-            "conv kernel": widgets.Dropdown(
-                options=list(KERNELS),
-                value=conv_kernel,
-                description="conv kernel (3×3, 'same')",
-                style=_STYLE,
-                layout=_WIDE,
-            ),
-        }
+        self.conv_choice = KernelChoice(conv_kernel, custom=False)
+        conv = conv_controls(conv_kernel_size, conv_stride, conv_padding, prefix="conv ")
         controls = {
             **self.image_choice.controls,
+            "pool": _toggle("pool", ("image", "conv feature map"), source, "170px"),
             **conv_controls(kernel_size, stride, padding),
-            **own,
+            "mode": _toggle("mode", ("max", "avg", "l2"), mode, "70px"),
+            "conv kernel": self.conv_choice.controls["kernel"],
+            **conv,
         }
-        self._source_key = None
-        self._source = None
-        super().__init__(controls, {"input": "48%", "pooled": "48%"}, display_side=display_side)
+        self._feature_map_of = _FeatureMap()
+        self._drawn_input = None
+        super().__init__(
+            controls,
+            {"input": "48%", "pooled": "48%"},
+            display_side=display_side,
+            sections=[  # in the order the data flows: image -> convolution -> pooling
+                (_CONV_BOX, ["conv kernel", *conv]),
+                (_POOL_BOX, ["kernel size", "stride", "padding", "padding preset", "mode"]),
+            ],
+        )
         self._react(None)
         self.update()
 
     def _react(self, change):
-        self.controls["conv kernel"].disabled = self.controls["pool"].value == "image"
+        on = self.controls["pool"].value != "image"
+        self.conv_choice.fit_slider(self.controls["conv kernel size"], change)
+        preset = self.controls["conv padding preset"]
+        for name in ("conv kernel", "conv stride", "conv padding preset"):
+            self.controls[name].disabled = not on
+        self.controls["conv padding"].disabled = not on or preset.value != "number"
+        if not on:
+            self.controls["conv kernel size"].disabled = True
+        state = "" if on else " (off: the pool takes the image itself)"
+        self.sections[_CONV_BOX].children[0].value = section_heading(_CONV_BOX + state)
 
     def _settings(self):
         s = conv_settings(self.controls)
         s["image"] = self.image_choice.image()
         s["mode"] = self.controls["mode"].value
         s["source"] = self.controls["pool"].value
-        s["conv_kernel"] = self.controls["conv kernel"].value
+        if s["source"] != "image":
+            s["conv"] = conv_settings(self.controls, prefix="conv ")
+            s["conv"]["kernel"] = self.conv_choice.kernel(s["conv"]["kernel_size"])
         return s
 
     def _input(self, s):
-        key = (id(s["image"]), s["source"], s["conv_kernel"])
-        if key != self._source_key:
-            if s["source"] == "image":
-                self._source = s["image"]
-            else:
-                kernel = get_kernel(s["conv_kernel"], 3)
-                self._source = conv2d(to_gray(s["image"]), kernel, padding="same")
-            self._source_key = key
-        return self._source
+        """What is pooled: the image, or the feature map of the convolution (zero padding)."""
+        if s["source"] == "image":
+            return s["image"]
+        return self._feature_map_of(s["image"], s["conv"])
 
     def _readout(self, s):
-        x = self._input(s)
+        lines = []
+        if s["source"] != "image":
+            lines += _conv_readout(s["image"], s["conv"], self.conv_choice)
+            try:
+                x = self._input(s)
+            except ValueError:  # the convolution has no output: say so, pooling waits
+                return "\n".join(lines)
+        else:
+            x = s["image"]
         k, stride, padding = s["kernel_size"], s["stride"], s["padding"]
-        lines = [
+        lines += [
             f"{s['mode']} pooling of the {s['source']} ({x.shape[0]}×{x.shape[1]}); "
             f"pool size = kernel size = {k}; stride {stride}",
             size_readout(x.shape[:2], k, stride, padding, name="pooled"),
         ]
+        if self.image_choice.note:
+            lines.append(self.image_choice.note)
         try:
             oh, ow = output_shape(x.shape[:2], k, stride, padding)
         except ValueError:
@@ -205,18 +231,29 @@ class PoolExplorer(Explorer):
         return {"input": x, "result": pooled, "settings": s}
 
     def _draw(self, c):
-        x, pooled = c["input"], c["result"]
-        key = id(x)
-        if getattr(self, "_drawn_input", None) != key:
+        x, pooled, s = c["input"], c["result"], c["settings"]
+        key = (id(s["image"]), s["source"], self._feature_map_of.key)
+        self._draw_input(x, s["source"], key)
+        self.panels["pooled"].value = self._png(pooled, colorbar=pooled.ndim == 2)
+        self.captions["pooled"].value = f"{s['mode']} pooled {_shape_text(pooled)}"
+
+    def _draw_input(self, x, source, key):
+        if key != self._drawn_input:
             self.panels["input"].value = self._png(x, colorbar=x.ndim == 2)
             self._drawn_input = key
-        self.captions["input"].value = f"{c['settings']['source']} {_shape_text(x)}"
-        self.panels["pooled"].value = self._png(pooled, colorbar=pooled.ndim == 2)
-        self.captions["pooled"].value = f"{c['settings']['mode']} pooled {_shape_text(pooled)}"
+        self.captions["input"].value = f"{source} {_shape_text(x)}"
 
     def _clear(self):
         self._blank("pooled")
         self.captions["pooled"].value = "pooled: none"
+        s = self.settings
+        if s is not None and s["source"] != "image":
+            try:
+                self._input(s)
+            except ValueError:  # the convolution itself has no output
+                self._blank("input")
+                self.captions["input"].value = "conv feature map: none"
+                self._drawn_input = None
 
 
 def pool_explorer(
@@ -228,14 +265,25 @@ def pool_explorer(
     mode="max",
     source="image",
     conv_kernel="sobel vertical",
+    conv_kernel_size=3,
+    conv_stride=1,
+    conv_padding="same",
     display_side=None,
 ):
     """Explore max, average and L2 pooling of an image or of a convolution's feature map.
 
-    The pool size is the "kernel size" slider. Padded cells never count (:func:`cnnlab.pool2d`),
-    and each side's padding must stay smaller than the pool size. Colour images are pooled
-    channel by channel. The readout gives the output size with its formula and how many values
-    survive (2×2 windows with stride 2 keep 25%).
+    Two framed sets of sliders, built like every explorer's (:func:`conv_controls`):
+
+    * **convolution feeding the pool**: its kernel, "kernel size", "stride" and "padding"
+      (zero padding), live when the "pool" switch is on "conv feature map" (greyed out while
+      the image itself is pooled);
+    * **pooling**: "kernel size" (the pool size), "stride", "padding" and the mode. Padded
+      cells never count (:func:`cnnlab.pool2d`), and each side's padding must stay smaller
+      than the pool size.
+
+    Colour images are pooled channel by channel (the convolution works on the gray image).
+    The readout gives the convolution's and the pooling's output sizes with their formulas and
+    how many values survive the pooling (2×2 windows with stride 2 keep 25%).
 
     Parameters
     ----------
@@ -245,18 +293,20 @@ def pool_explorer(
         Initial pool size, stride and padding (number or "valid", "same", "full").
     mode : {"max", "avg", "l2"}, default "max"
     source : {"image", "conv feature map"}, default "image"
-        Pool the image itself or the feature map of a 3×3 convolution ('same' padding) with
-        ``conv_kernel``.
+        Pool the image itself or the feature map of the convolution.
     conv_kernel : str, default "sobel vertical"
-        A name of :data:`cnnlab.kernels.KERNELS`.
-
+        A name of :data:`cnnlab.kernels.KERNELS`, or "laplacian" / "curve detector".
+    conv_kernel_size, conv_stride, conv_padding :
+        Initial settings of the convolution (default 3×3, stride 1, 'same': the map keeps the
+        image's size).
     display_side : int, optional
         Pixels of the longer side of the image panels (default 512); smaller renders faster.
 
     Returns
     -------
     PoolExplorer
-        ``.result`` is the pooled array; see :class:`cnnlab.widgets.Explorer`.
+        ``.result`` is the pooled array, ``.computed["input"]`` what was pooled;
+        ``.sections`` the two framed boxes of controls; see :class:`cnnlab.widgets.Explorer`.
 
     Examples
     --------
@@ -266,6 +316,9 @@ def pool_explorer(
            [13., 15.]])
     >>> ex.readout.splitlines()[-1]
     '4 of 16 values per channel kept (25.0%); 75.0% discarded'
+    >>> _ = ex.set(pool="conv feature map", conv_kernel="box blur", conv_padding="valid")
+    >>> ex.computed["input"].shape, ex.result.shape
+    ((2, 2), (1, 1))
     """
     return PoolExplorer(
         image,
@@ -275,6 +328,9 @@ def pool_explorer(
         mode=mode,
         source=source,
         conv_kernel=conv_kernel,
+        conv_kernel_size=conv_kernel_size,
+        conv_stride=conv_stride,
+        conv_padding=conv_padding,
         display_side=display_side,
     )
 

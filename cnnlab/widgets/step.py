@@ -4,37 +4,14 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 from .. import render
 from .._validate import as_float_array
-from ..ops import conv2d
-from ..shapes import output_shape, resolve_padding
-from ..teaching import example_6x6
+from ..plotting import sliding_window_panels
+from ..teaching import SlidingWindow, example_6x6
 from ._core import Explorer, KernelChoice, conv_controls, conv_settings, size_readout
 
 __all__ = ["StepExplorer", "step_explorer"]
-
-
-def _figure_size(padded_hw, kernel_hw, out_hw):
-    """Figure size (inches) with large cells, the layout SlidingWindowFigure uses."""
-    widths = [padded_hw[1], kernel_hw[1], kernel_hw[1], out_hw[1]]
-    gap = 1.6
-    rows = max(padded_hw[0], kernel_hw[0], out_hw[0])
-    cell = min(0.62, 13.5 / (sum(widths) + gap * 3), 4.6 / rows)
-    return (cell * (sum(widths) + gap * 3) + 0.4, cell * rows + 1.9)
-
-
-class _ManualCanvas(FigureCanvasAgg):
-    """An Agg canvas that draws only when asked.
-
-    The explorer renders each step itself by blitting, so the ``draw_idle`` that
-    ``SlidingWindowFigure.show_step`` calls after its in-place update must not redraw everything.
-    """
-
-    def draw_idle(self, *args, **kwargs):
-        pass
 
 
 class StepExplorer(Explorer):
@@ -102,28 +79,20 @@ class StepExplorer(Explorer):
             "position": position,
             "play": play,
         }
-        self.fig = Figure(dpi=dpi)
-        _ManualCanvas(self.fig)
-        self.window = None  # the SlidingWindowFigure currently drawn
+        self.dpi = float(dpi)
+        self.window = None  # the teaching.SlidingWindow drawn (rebuilt when its settings change)
         self._key = None
-        self._background = None
+        self._panels = None
         super().__init__(controls, {"sliding window": "98%"}, groups=[("play", "position")])
         self._react(None)
         self.update()
 
     # ---- controls -----------------------------------------------------------------------
     def _react(self, change):
-        fixed = self.kernel_choice.fixed_size()
-        slider = self.controls["kernel size"]
-        slider.disabled = fixed is not None
-        if fixed is not None and fixed[0] == fixed[1] and slider.min <= fixed[0] <= slider.max:
-            slider.value = fixed[0]
+        self.kernel_choice.fit_slider(self.controls["kernel size"], change)
         if change is not None and change["owner"] is self.controls["position"]:
             return
-        s = conv_settings(self.controls)
-        kernel = self.kernel_choice.kernel(s["kernel_size"])
-        oh, ow = output_shape(self.x.shape, kernel.shape, s["stride"], s["padding"], s["dilation"])
-        last = oh * ow - 1
+        last = self._window(self._settings()).n_steps - 1
         position, play = self.controls["position"], self.controls["play"]
         position.max = play.max = last
         if position.value > last:
@@ -136,112 +105,58 @@ class StepExplorer(Explorer):
         return s
 
     # ---- compute ------------------------------------------------------------------------
-    def _compute(self, s):
+    def _window(self, s):
+        """The SlidingWindow of the current settings, rebuilt only when they change."""
         kernel = s["kernel"]
-        result = conv2d(
-            self.x,
-            kernel,
-            self.bias,
-            stride=s["stride"],
-            padding=s["padding"],
-            dilation=s["dilation"],
-        )
-        pads = resolve_padding(s["padding"], self.x.shape, kernel.shape, s["stride"], s["dilation"])
-        step = min(s["step"], result.size - 1)
-        i, j = divmod(step, result.shape[1])
-        cells = [
-            (i * s["stride"] + a * s["dilation"], j * s["stride"] + b * s["dilation"])
-            for a in range(kernel.shape[0])
-            for b in range(kernel.shape[1])
-        ]
-        return {
-            "result": result,
-            "kernel": kernel,
-            "pads": pads,
-            "step": step,
-            "cell": (i, j),
-            "window_cells": cells,
-            "settings": s,
-        }
-
-    def _readout(self, s):
-        kernel = s["kernel"]
-        lines = [
-            size_readout(
-                self.x.shape,
-                kernel.shape,
-                s["stride"],
-                s["padding"],
-                s["dilation"],
-                name="output",
-            )
-        ]
-        try:
-            oh, ow = output_shape(
-                self.x.shape, kernel.shape, s["stride"], s["padding"], s["dilation"]
-            )
-        except ValueError:
-            return lines[0]
-        step = min(s["step"], oh * ow - 1)
-        i, j = divmod(step, ow)
-        r0, c0 = i * s["stride"], j * s["stride"]
-        r1 = r0 + s["dilation"] * (kernel.shape[0] - 1)
-        c1 = c0 + s["dilation"] * (kernel.shape[1] - 1)
-        lines.append(
-            f"step {step + 1} of {oh * ow}: the window covers rows {r0}–{r1} and columns "
-            f"{c0}–{c1} of the padded input and gives output[{i}, {j}]"
-        )
-        return "\n".join(lines)
-
-    # ---- drawing ------------------------------------------------------------------------
-    def _moving_artists(self):
-        """The artists a step changes (window highlight, products, output, sum, title).
-
-        They are drawn on top of a saved background (blitting), the grid lines of the
-        products and output panels again over their re-coloured cells.
-        """
-        w = self.window
-        artists = [*w.input_artists["highlight"], w.sum_text, w.title]
-        for art in (w.product_artists, w.output_artists):
-            artists += [art["image"], art["lines"], *art["highlight"]]
-            artists += [t for row in art["texts"] for t in row]
-        for artist in artists:
-            artist.set_animated(True)
-        return sorted(artists, key=lambda a: a.get_zorder())
-
-    def _build(self, c):
-        """A new SlidingWindowFigure in the same matplotlib figure (kernel/stride/padding changed)."""
-        from ..plotting import SlidingWindowFigure, style_context
-
-        s, kernel = c["settings"], c["kernel"]
-        (pt, pb), (pl, pr) = c["pads"]
-        padded_hw = (self.x.shape[0] + pt + pb, self.x.shape[1] + pl + pr)
-        self.fig.set_size_inches(_figure_size(padded_hw, kernel.shape, c["result"].shape))
-        with style_context():
-            self.window = SlidingWindowFigure(
+        key = (kernel.tobytes(), kernel.shape, s["stride"], s["padding"], s["dilation"])
+        if key != self._key:
+            self.window = SlidingWindow(
                 self.x,
                 kernel,
                 stride=s["stride"],
                 padding=s["padding"],
                 dilation=s["dilation"],
                 bias=self.bias,
-                fig=self.fig,
             )
-            self.window.show_step(c["step"])
-            self._moving_artists()
-            self.fig.canvas.draw()  # everything but the moving artists
-            self._background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
+            self._key, self._panels = key, None
+        return self.window
 
+    def _compute(self, s):
+        window = self._window(s)
+        step = min(s["step"], window.n_steps - 1)
+        return {
+            "result": window.output,
+            "kernel": window.kernel,
+            "pads": window.pads,
+            "step": step,
+            "cell": window.output_index(step),
+            "window_cells": window.window_cells(step),
+            "settings": s,
+        }
+
+    def _readout(self, s):
+        kernel = s["kernel"]
+        text = size_readout(
+            self.x.shape, kernel.shape, s["stride"], s["padding"], s["dilation"], name="output"
+        )
+        try:
+            window = self._window(s)
+        except ValueError:
+            return text
+        step = min(s["step"], window.n_steps - 1)
+        (r0, c0), (r1, c1) = window.window_cells(step)[0], window.window_cells(step)[-1]
+        i, j = window.output_index(step)
+        return (
+            f"{text}\nstep {step + 1} of {window.n_steps}: the window covers rows {r0}–{r1} and "
+            f"columns {c0}–{c1} of the padded input and gives output[{i}, {j}]"
+        )
+
+    # ---- drawing ------------------------------------------------------------------------
     def _draw(self, c):
-        s = c["settings"]
-        key = (c["kernel"].tobytes(), c["kernel"].shape, s["stride"], s["padding"], s["dilation"])
-        if key != self._key:
-            self._build(c)
-            self._key = key
-        else:
-            self.window.show_step(c["step"])
-        self.panels["sliding window"].value = render.figure_png(
-            self.fig, artists=self._moving_artists(), background=self._background
+        if self._panels is None:  # colours and number formats: once per window
+            self._panels = sliding_window_panels(self.window)
+        self.panels["sliding window"].value = render.sliding_window_png(
+            self.window, c["step"], dpi=self.dpi, panels=self._panels
         )
         i, j = c["cell"]
         self.captions["sliding window"].value = f"output[{i}, {j}] = {c['result'][i, j]:g}"
@@ -265,10 +180,13 @@ def step_explorer(
     """Step through a convolution on a small grid: the window, the products, the sum.
 
     A "position" slider (and a play button linked to it) moves the window one stride at a time.
-    The picture is :class:`cnnlab.plotting.SlidingWindowFigure`: the padded input with the
-    window highlighted (padding hatched), the kernel, the element-wise products with their sum,
-    and the output filled in so far. Moving the position updates the figure in place (only the
-    changed artists are redrawn); changing kernel size, stride, padding or dilation rebuilds it.
+    The picture is the one :class:`cnnlab.plotting.SlidingWindowFigure` draws (same panels,
+    colours and proportions): the padded input with the window highlighted (padding hatched),
+    the kernel, the element-wise products with their sum, and the output filled in so far. It
+    is drawn straight to PNG by :func:`cnnlab.render.sliding_window_png` (a few milliseconds,
+    so moving the window and changing kernel size, stride, padding or dilation feel instant);
+    the geometry is :class:`cnnlab.teaching.SlidingWindow`'s, rebuilt only when a setting
+    changes.
 
     Parameters
     ----------
@@ -292,7 +210,8 @@ def step_explorer(
     StepExplorer
         An ``ipywidgets.VBox`` with ``.controls`` (incl. "position" and "play"), ``.result``
         (the whole output), ``.computed["window_cells"]`` (highlighted cells, padded-input
-        coordinates), ``.window`` (the SlidingWindowFigure), ``.readout`` and ``.message``.
+        coordinates), ``.window`` (the :class:`cnnlab.teaching.SlidingWindow` shown),
+        ``.readout`` and ``.message``.
 
     Examples
     --------
