@@ -1,0 +1,613 @@
+"""Every notebook in ``notebooks/`` follows the anatomy, has current navigation, and runs.
+
+Static tests read the committed ``.ipynb`` files (no outputs, the tagged cells of
+CONTRIBUTING.md's "Notebook anatomy", slide metadata, no ``import *`` or ``eval``). The ``slow``
+tests execute each notebook once per session in a fresh kernel of the project venv
+(``tests/_jupyter.py``) and check the executed copy: no errors or tracebacks, within the time
+budget, and the explorer's "kernel size", "stride" and "padding" sliders in the stored widget
+state. ``tests/fixtures/notebooks/00-explorer-fixture.ipynb`` runs through the same checks, and
+broken copies of it show that each check can fail.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from _jupyter import (
+    FIXTURE_NOTEBOOK,
+    FIXTURES_DIR,
+    NOTEBOOKS_DIR,
+    ROOT,
+    error_outputs,
+    execute_notebook,
+    missing_sliders,
+    notebook_paths,
+)
+
+NOTEBOOKS = notebook_paths()
+NOTEBOOK_IDS = [p.stem for p in NOTEBOOKS]
+WITH_FIXTURE = [*NOTEBOOKS, FIXTURE_NOTEBOOK]
+WITH_FIXTURE_IDS = [*NOTEBOOK_IDS, "fixture"]
+
+SLIDE_TYPES = {"slide", "subslide", "fragment", "-", "skip", "notes"}
+TITLE = re.compile(r"^# (\d\d) · \S.*$")
+BULLET = re.compile(r"^(?:[-*+]|\d+[.)])\s+\S", re.M)
+NUMBERED_ITEM = re.compile(r"^\d+\.\s", re.M)
+LINK = re.compile(r"https?://|\]\(")
+CHECKER_CALL = re.compile(r"\bchecks\.\w+\s*\(|\bcheck_\w+\s*\(")
+
+
+def _load_make_nav():
+    spec = importlib.util.spec_from_file_location("make_nav", ROOT / "tools" / "make_nav.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["make_nav"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+make_nav = _load_make_nav()
+
+
+def _read(path: Path):
+    return nbformat.read(path, as_version=4)
+
+
+def _tags(cell) -> list[str]:
+    return list(cell.metadata.get("tags", []))
+
+
+def _tagged(nb, tag: str) -> list[int]:
+    return [i for i, cell in enumerate(nb.cells) if tag in _tags(cell)]
+
+
+def _python(source: str) -> str:
+    """Cell source as plain Python (IPython magics and shell escapes transformed away)."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    return TransformerManager().transform_cell(source)
+
+
+# ----------------------------------------------------------------------------- checkers
+
+
+def output_problems(nb) -> list[str]:
+    problems = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        if cell.get("outputs"):
+            problems.append(f"cell {i} has {len(cell.outputs)} output(s)")
+        if cell.get("execution_count") is not None:
+            problems.append(f"cell {i} has execution_count {cell.execution_count}")
+    if "widgets" in nb.metadata:
+        problems.append("notebook metadata holds saved widget state ('widgets')")
+    return problems
+
+
+def code_problems(nb) -> list[str]:
+    problems = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        try:
+            tree = ast.parse(_python(cell.source))
+        except SyntaxError as err:
+            problems.append(f"cell {i} is not valid Python: {err.msg} (line {err.lineno})")
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):
+                problems.append(f"cell {i}: 'from {node.module} import *'")
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "eval"
+            ):
+                problems.append(f"cell {i}: calls eval(")
+    return problems
+
+
+def slide_problems(nb) -> list[str]:
+    problems = []
+    for i, cell in enumerate(nb.cells):
+        slide_type = cell.metadata.get("slideshow", {}).get("slide_type")
+        if slide_type not in SLIDE_TYPES:
+            problems.append(f"cell {i}: slideshow.slide_type is {slide_type!r}")
+    for i in _tagged(nb, "setup"):
+        if nb.cells[i].metadata.get("slideshow", {}).get("slide_type") != "skip":
+            problems.append(f"setup cell {i} must have slide_type 'skip'")
+    return problems
+
+
+def _setup_problems(nb, i: int) -> list[str]:
+    cell = nb.cells[i]
+    if cell.cell_type != "code":
+        return [f"setup cell {i} must be a code cell"]
+    problems = []
+    first_code = next(j for j, c in enumerate(nb.cells) if c.cell_type == "code")
+    if first_code != i:
+        problems.append(f"setup cell {i} must be the first code cell (cell {first_code} is)")
+    try:
+        tree = ast.parse(_python(cell.source))
+    except SyntaxError:
+        return problems  # reported by code_problems
+    calls = 0
+    for statement in tree.body:
+        if isinstance(statement, ast.Import | ast.ImportFrom):
+            continue
+        value = getattr(statement, "value", None)
+        func = getattr(value, "func", None)
+        name = getattr(func, "attr", None) or getattr(func, "id", None)
+        if isinstance(statement, ast.Expr | ast.Assign) and name == "setup_notebook":
+            calls += 1
+            continue
+        problems.append(
+            f"setup cell {i} may hold only imports and the setup_notebook() call; "
+            f"found {ast.unparse(statement)[:60]!r}"
+        )
+    if calls != 1:
+        problems.append(f"setup cell {i} must call setup_notebook() once (found {calls} calls)")
+    return problems
+
+
+def _exercise_problems(nb) -> list[str]:
+    cells = nb.cells
+    prompts = [i for i in _tagged(nb, "exercise") if cells[i].cell_type == "markdown"]
+    if len(prompts) < 2:
+        return [
+            f"needs at least 2 exercises (markdown cells tagged 'exercise'); found {len(prompts)}"
+        ]
+    summary = (_tagged(nb, "summary") or [len(cells)])[0]
+    problems = []
+    for n, start in enumerate(prompts):
+        end = prompts[n + 1] if n + 1 < len(prompts) else summary
+        segment = range(start + 1, end)
+        stubs = [
+            i for i in segment if "exercise" in _tags(cells[i]) and cells[i].cell_type == "code"
+        ]
+        checks = [i for i in segment if "check" in _tags(cells[i])]
+        where = f"exercise at cell {start}"
+        if not stubs:
+            problems.append(f"{where}: no code stub tagged 'exercise' after the prompt")
+        if not checks:
+            problems.append(f"{where}: no cell tagged 'check' before the next exercise")
+            continue
+        check = checks[-1]
+        if cells[check].cell_type != "code" or not CHECKER_CALL.search(cells[check].source):
+            problems.append(f"{where}: check cell {check} must call a cnnlab.checks checker")
+        if stubs and stubs[0] > check:
+            problems.append(f"{where}: the stub (cell {stubs[0]}) must come before the check")
+        solutions = [i for i in segment if "solution" in _tags(cells[i]) and i > check]
+        if not solutions:
+            problems.append(f"{where}: no cell tagged 'solution' after check cell {check}")
+        for i in solutions:
+            if cells[i].cell_type != "code":
+                problems.append(f"solution cell {i} must be a code cell")
+            if cells[i].metadata.get("jupyter", {}).get("source_hidden") is not True:
+                problems.append(
+                    f"solution cell {i} must be collapsed: metadata.jupyter.source_hidden = true"
+                )
+    return problems
+
+
+def _reference_problems(text: str) -> list[str]:
+    """References are a numbered list and every item has a link (on any of its lines)."""
+    starts = [m.start() for m in NUMBERED_ITEM.finditer(text)]
+    if not starts:
+        return ["references must be a numbered list with links"]
+    items = [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
+    return [
+        f"reference {item.split('.')[0]} has no link" for item in items if not LINK.search(item)
+    ]
+
+
+def anatomy_problems(nb, path: Path) -> list[str]:
+    """Deviations from CONTRIBUTING.md's "Notebook anatomy" (empty when the notebook follows it)."""
+    cells = nb.cells
+    if len(cells) < 3:
+        return [f"only {len(cells)} cells"]
+    problems = []
+    first = cells[0]
+    heading = first.source.strip().splitlines()[0] if first.source.strip() else ""
+    match = TITLE.match(heading)
+    if first.cell_type != "markdown" or "title" not in _tags(first) or not match:
+        problems.append(
+            f"cell 0 must be the markdown title cell tagged 'title' ('# NN · Title'); got {heading!r}"
+        )
+    elif match.group(1) != path.name[:2]:
+        problems.append(f"title number {match.group(1)} does not match the file name {path.name}")
+    elif not make_nav.first_sentence(first.source):
+        problems.append("the title cell needs a paragraph of motivation after the heading")
+
+    nav = _tagged(nb, "nav")
+    if nav != [1, len(cells) - 1]:
+        problems.append(f"cells tagged 'nav' must be exactly the 2nd and the last; found {nav}")
+    for i in nav:
+        if cells[i].cell_type != "markdown":
+            problems.append(f"nav cell {i} must be markdown")
+
+    def single(tag: str, cell_type: str) -> int | None:
+        found = _tagged(nb, tag)
+        if len(found) != 1:
+            problems.append(f"needs exactly one cell tagged {tag!r}; found {len(found)}")
+            return None
+        if cells[found[0]].cell_type != cell_type:
+            problems.append(f"the {tag!r} cell must be a {cell_type} cell")
+        return found[0]
+
+    objectives = single("objectives", "markdown")
+    if objectives is not None:
+        text = cells[objectives].source
+        if "you will be able to" not in text.lower():
+            problems.append("the objectives cell must say 'You will be able to…'")
+        if not 3 <= len(BULLET.findall(text)) <= 5:
+            problems.append(f"objectives: 3–5 bullets, found {len(BULLET.findall(text))}")
+    setup = single("setup", "code")
+    if setup is not None:
+        problems += _setup_problems(nb, setup)
+    explore = [i for i in _tagged(nb, "explore") if cells[i].cell_type == "code"]
+    if not explore:
+        problems.append("needs an explore code cell (tag 'explore') with the sliders")
+    problems += _exercise_problems(nb)
+    summary = single("summary", "markdown")
+    if summary is not None and not 3 <= len(BULLET.findall(cells[summary].source)) <= 5:
+        problems.append(f"summary: 3–5 bullets, found {len(BULLET.findall(cells[summary].source))}")
+    references = single("references", "markdown")
+    if references is not None:
+        problems += _reference_problems(cells[references].source)
+
+    order = [("objectives", objectives), ("setup", setup), ("summary", summary)]
+    order += [("references", references)]
+    present = [(name, i) for name, i in order if i is not None]
+    for (a, i), (b, j) in zip(present, present[1:], strict=False):
+        if i > j:
+            problems.append(f"the {a!r} cell (cell {i}) must come before {b!r} (cell {j})")
+    if objectives is not None and objectives < 2:
+        problems.append("objectives must come after the title and the nav cell")
+    if setup is not None and explore and min(explore) < setup:
+        problems.append("the explore cell must come after the setup cell")
+    return problems
+
+
+# ----------------------------------------------------------------------------- static tests
+
+
+@pytest.mark.parametrize("path", WITH_FIXTURE, ids=WITH_FIXTURE_IDS)
+def test_committed_without_outputs(path):
+    nb = _read(path)
+    nbformat.validate(nb)
+    assert output_problems(nb) == []
+
+
+@pytest.mark.parametrize("path", WITH_FIXTURE, ids=WITH_FIXTURE_IDS)
+def test_follows_anatomy(path):
+    assert anatomy_problems(_read(path), path) == []
+
+
+@pytest.mark.parametrize("path", WITH_FIXTURE, ids=WITH_FIXTURE_IDS)
+def test_every_cell_has_slide_type(path):
+    assert slide_problems(_read(path)) == []
+
+
+@pytest.mark.parametrize("path", WITH_FIXTURE, ids=WITH_FIXTURE_IDS)
+def test_code_has_no_star_import_or_eval(path):
+    assert code_problems(_read(path)) == []
+
+
+def test_index_has_no_outputs():
+    index = NOTEBOOKS_DIR / make_nav.INDEX_NAME
+    assert index.exists(), "notebooks/index.ipynb is missing: run `python tools/make_nav.py`"
+    assert output_problems(_read(index)) == []
+
+
+DASHBOARD = NOTEBOOKS_DIR / "dashboard.ipynb"
+
+
+def test_dashboard_is_stripped_and_links_only_what_voila_can_serve():
+    # README's Voila page: no outputs, slide types, no markdown image Voila would hang on.
+    nb = _read(DASHBOARD)
+    nbformat.validate(nb)
+    assert output_problems(nb) == []
+    assert slide_problems(nb) == []
+    assert code_problems(nb) == []
+    assert not any("](../" in c.source for c in nb.cells if c.cell_type == "markdown")
+
+
+@pytest.mark.slow
+def test_dashboard_runs_and_has_the_sliders(executed):
+    result = executed(DASHBOARD)
+    assert result.failure is None, result.failure
+    assert error_outputs(result.nb) == []
+    assert missing_sliders(result.nb) == []
+
+
+def test_navigation_and_index_are_current():
+    stale = sorted(p.name for p in make_nav.plan(NOTEBOOKS_DIR))
+    assert stale == [], f"stale: {stale}; run `python tools/make_nav.py`"
+
+
+def test_fixture_navigation_is_current():
+    assert sorted(p.name for p in make_nav.plan(FIXTURES_DIR)) == []
+
+
+@pytest.mark.parametrize("path", WITH_FIXTURE, ids=WITH_FIXTURE_IDS)
+def test_linked_files_and_images_exist(path):
+    missing = []
+    for target in make_nav._links(_read(path)):
+        if re.match(r"^[a-z][a-z0-9+.-]*:|^#", target, re.I):
+            continue
+        if not (path.parent / target.split("#")[0]).exists():
+            missing.append(target)
+    assert missing == []
+
+
+# ----------------------------------------------------------------------------- the checks can fail
+
+
+def _fixture():
+    return _read(FIXTURE_NOTEBOOK)
+
+
+def _index_of(nb, tag):
+    return _tagged(nb, tag)[0]
+
+
+def test_anatomy_accepts_fixture_and_names_each_deviation():
+    assert anatomy_problems(_fixture(), FIXTURE_NOTEBOOK) == []
+
+    def problems_after(change, path=FIXTURE_NOTEBOOK):
+        nb = _fixture()
+        change(nb)
+        return " | ".join(anatomy_problems(nb, path))
+
+    def drop(tag):
+        return lambda nb: nb.cells.pop(_index_of(nb, tag))
+
+    assert "does not match the file name" in problems_after(
+        lambda nb: None, FIXTURE_NOTEBOOK.with_name("03-explorer-fixture.ipynb")
+    )
+    assert "'nav' must be exactly" in problems_after(lambda nb: nb.cells.pop())
+    assert "'objectives'" in problems_after(drop("objectives"))
+    assert "'setup'" in problems_after(drop("setup"))
+    assert "explore" in problems_after(drop("explore"))
+    assert "'summary'" in problems_after(drop("summary"))
+    assert "references" in problems_after(drop("references"))
+
+    def unlinked_reference(nb):
+        nb.cells[_index_of(nb, "references")].source += "\n2. A book without a link."
+
+    assert "reference 2 has no link" in problems_after(unlinked_reference)
+
+    def extra_setup_code(nb):
+        nb.cells[_index_of(nb, "setup")].source += "\nx = 1"
+        return nb
+
+    assert "only imports and the setup_notebook() call" in problems_after(extra_setup_code)
+
+    def one_exercise(nb):
+        prompts = [i for i in _tagged(nb, "exercise") if nb.cells[i].cell_type == "markdown"]
+        del nb.cells[prompts[1] : _index_of(nb, "summary")]
+
+    assert "at least 2 exercises" in problems_after(one_exercise)
+
+    def visible_solution(nb):
+        nb.cells[_index_of(nb, "solution")].metadata.pop("jupyter")
+
+    assert "source_hidden" in problems_after(visible_solution)
+
+    def solution_before_check(nb):
+        check, solution = _index_of(nb, "check"), _index_of(nb, "solution")
+        nb.cells[check], nb.cells[solution] = nb.cells[solution], nb.cells[check]
+
+    assert "no cell tagged 'solution' after check" in problems_after(solution_before_check)
+
+    def no_checker_call(nb):
+        nb.cells[_index_of(nb, "check")].source = "print(pixels)"
+
+    assert "must call a cnnlab.checks checker" in problems_after(no_checker_call)
+
+
+def test_output_slide_and_code_checks_catch_violations():
+    nb = _fixture()
+    setup = nb.cells[_index_of(nb, "setup")]
+    setup.outputs = [nbformat.v4.new_output("stream", text="hi\n")]
+    setup.execution_count = 1
+    assert len(output_problems(nb)) == 2
+    setup.metadata["slideshow"]["slide_type"] = "slide"
+    nb.cells[0].metadata.pop("slideshow")
+    assert len(slide_problems(nb)) == 2
+    nb.cells[_index_of(nb, "explore")].source += "\nfrom numpy import *\nvalue = eval('1 + 1')"
+    nb.cells[_index_of(nb, "check")].source = "%matplotlib inline\nprint(("
+    found = " | ".join(code_problems(nb))
+    assert "import *" in found and "eval(" in found and "not valid Python" in found
+
+
+# ----------------------------------------------------------------------------- make_nav
+
+
+def _mini_collection(directory: Path, names_titles, *, with_nav=True) -> list[Path]:
+    paths = []
+    for name, title in names_titles:
+        nb = _fixture()
+        nb.cells[0].source = f"# {name[:2]} · {title}\n\nThe {title.lower()} notebook. More."
+        if not with_nav:
+            nb.cells = [c for c in nb.cells if "nav" not in _tags(c)]
+        path = directory / name
+        nbformat.write(nb, path)
+        paths.append(path)
+    return paths
+
+
+MINI = [("00-alpha.ipynb", "Alpha"), ("01-beta.ipynb", "Beta"), ("02-gamma.ipynb", "Gamma")]
+
+
+def test_make_nav_inserts_links_and_index_and_is_idempotent(tmp_path, capsys):
+    paths = _mini_collection(tmp_path, MINI, with_nav=False)
+    assert make_nav.main(["--check", "--dir", str(tmp_path)]) == 1
+    assert make_nav.main(["--dir", str(tmp_path)]) == 0
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    assert make_nav.main(["--dir", str(tmp_path)]) == 0
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+    assert make_nav.main(["--check", "--dir", str(tmp_path)]) == 0
+
+    beta = _read(paths[1])
+    assert _tagged(beta, "nav") == [1, len(beta.cells) - 1]
+    top = beta.cells[1].source
+    assert top == beta.cells[-1].source
+    assert (
+        top
+        == "[← 00 · Alpha](00-alpha.ipynb) · [Index](index.ipynb) · [02 · Gamma →](02-gamma.ipynb)"
+    )
+    assert _read(paths[0]).cells[1].source.startswith("[Index](index.ipynb) · [01 · Beta →]")
+    assert _read(paths[2]).cells[1].source.endswith("(01-beta.ipynb) · [Index](index.ipynb)")
+    assert anatomy_problems(beta, paths[1]) == []
+
+    listing = _read(tmp_path / "index.ipynb").cells[1].source
+    lines = [line for line in listing.splitlines() if line.startswith("- ")]
+    assert lines == [
+        "- [**00 · Alpha**](00-alpha.ipynb) — The alpha notebook.",
+        "- [**01 · Beta**](01-beta.ipynb) — The beta notebook.",
+        "- [**02 · Gamma**](02-gamma.ipynb) — The gamma notebook.",
+    ]
+    usage = _read(tmp_path / "index.ipynb").cells[2].source
+    assert "Run All" in usage and "slider" in usage.lower() and "exercise" in usage.lower()
+
+
+def test_make_nav_check_reports_stale_link(tmp_path, capsys):
+    paths = _mini_collection(tmp_path, MINI)
+    make_nav.main(["--dir", str(tmp_path)])
+    capsys.readouterr()
+    nb = _read(paths[1])
+    nb.cells[-1].source = nb.cells[-1].source.replace("02 · Gamma", "02 · Old title")
+    nbformat.write(nb, paths[1])
+    assert make_nav.main(["--check", "--dir", str(tmp_path)]) == 1
+    assert capsys.readouterr().out.splitlines() == ["01-beta.ipynb: navigation or index is stale"]
+
+
+def test_make_nav_check_reports_links_to_a_missing_notebook(tmp_path, capsys):
+    paths = _mini_collection(tmp_path, MINI)
+    make_nav.main(["--dir", str(tmp_path)])
+    paths[2].unlink()  # 01-beta's "next" and the index still point at 02-gamma
+    capsys.readouterr()
+    assert make_nav.main(["--check", "--dir", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "01-beta.ipynb: navigation or index is stale" in out
+    assert "index.ipynb: navigation or index is stale" in out
+    assert "01-beta.ipynb: link to missing file '02-gamma.ipynb'" in out
+    assert "00-alpha.ipynb" not in out
+
+
+def test_make_nav_check_reports_missing_image(tmp_path, capsys):
+    paths = _mini_collection(tmp_path, MINI)
+    (tmp_path / "imgs").mkdir()
+    (tmp_path / "imgs" / "there.png").write_bytes(b"\x89PNG")
+    nb = _read(paths[0])
+    nb.cells[2].source += "\n\n![ok](imgs/there.png) ![gone](imgs/missing.png)"
+    nbformat.write(nb, paths[0])
+    make_nav.main(["--dir", str(tmp_path)])
+    capsys.readouterr()
+    assert make_nav.main(["--check", "--dir", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert out.splitlines() == ["00-alpha.ipynb: link to missing file 'imgs/missing.png'"]
+
+
+def test_make_nav_rejects_title_not_matching_file_name(tmp_path, capsys):
+    _mini_collection(tmp_path, [("00-alpha.ipynb", "Alpha")])
+    nb = _read(tmp_path / "00-alpha.ipynb")
+    nb.cells[0].source = "# 05 · Alpha\n\nText."
+    nbformat.write(nb, tmp_path / "00-alpha.ipynb")
+    assert make_nav.main(["--dir", str(tmp_path)]) == 2
+    assert "file name" in capsys.readouterr().err
+
+
+# ----------------------------------------------------------------------------- execution
+
+
+@pytest.fixture(scope="module")
+def executed():
+    """Execute each notebook at most once per session; tests share the result."""
+    cache = {}
+
+    def run(path: Path):
+        if path not in cache:
+            cache[path] = execute_notebook(path)
+        return cache[path]
+
+    return run
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", WITH_FIXTURE, ids=WITH_FIXTURE_IDS)
+def test_runs_without_errors(path, executed):
+    result = executed(path)
+    assert result.failure is None, result.failure
+    assert Path(result.kernel_python) == Path(sys.executable), "kernel is not the venv's python"
+    code_cells = [c for c in result.nb.cells if c.cell_type == "code"]
+    assert all(c.execution_count is not None for c in code_cells)
+    assert error_outputs(result.nb) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", WITH_FIXTURE, ids=WITH_FIXTURE_IDS)
+def test_runs_within_time_budget(path, executed):
+    result = executed(path)
+    assert result.failure is None, result.failure
+    assert result.seconds <= result.budget_seconds, (
+        f"{path.name} took {result.seconds:.1f} s (budget {result.budget_seconds:.0f} s); "
+        f"peak memory {result.peak_rss_mib:.0f} MiB"
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", WITH_FIXTURE, ids=WITH_FIXTURE_IDS)
+def test_explorer_sliders_in_widget_state(path, executed):
+    assert missing_sliders(executed(path).nb) == []
+
+
+BROKEN_CELLS = [
+    "1 / 0",
+    "import ipywidgets\nout = ipywidgets.Output()\nwith out:\n    raise KeyError('in a callback')\nout",
+    "print('Traceback (most recent call last):')",
+    "import time\ntime.sleep(30)",
+    "after_the_timeout = True",
+]
+
+
+@pytest.mark.slow
+def test_execution_checks_catch_errors_missing_sliders_and_timeouts(tmp_path):
+    nb = _fixture()
+    explore = nb.cells[_index_of(nb, "explore")]
+    explore.source = explore.source.replace('description="stride"', 'description="step"')
+    nb.cells[-1:-1] = [nbformat.v4.new_code_cell(src) for src in BROKEN_CELLS]
+    path = tmp_path / FIXTURE_NOTEBOOK.name
+    nbformat.write(nb, path)
+
+    result = execute_notebook(path, budget=4)
+    assert "timed out" in (result.failure or "")
+    assert result.cells_not_run == [len(nb.cells) - 2]
+    problems = " | ".join(error_outputs(result.nb))
+    assert "ZeroDivisionError" in problems
+    assert "KeyError" in problems and "Output widget" in problems
+    assert "output contains a traceback" in problems
+    assert missing_sliders(result.nb) == ["stride"]
+    assert result.peak_rss_bytes is None or result.peak_rss_bytes > 0
+
+
+def test_missing_sliders_reads_widget_state():
+    nb = nbformat.v4.new_notebook()
+    assert missing_sliders(nb) == ["kernel size", "stride", "padding"]
+    state = {
+        "a": {"model_name": "IntSliderModel", "state": {"description": "Kernel size:"}},
+        "b": {"model_name": "FloatSliderModel", "state": {"description": "stride"}},
+        "c": {"model_name": "DropdownModel", "state": {"description": "padding"}},
+    }
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": state}}
+    assert missing_sliders(nb) == ["padding"]
+    stored = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    stored["c"]["model_name"] = "SelectionSliderModel"
+    assert missing_sliders(nb) == []
