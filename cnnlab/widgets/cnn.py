@@ -4,6 +4,7 @@
   pooling, dropout) of :func:`cnnlab.models.build_cnn`'s network; shows every layer's output
   shape and parameter count from cnnlab's arithmetic next to Keras's ``model.summary()`` and
   says whether they agree. ``.arch`` is the architecture to train.
+* :func:`progress_callback` (notebook 09): a widget progress bar for ``model.fit``.
 * :func:`filter_explorer` (notebook 10): learns a kernel from (image, filtered image) pairs by
   gradient descent (:func:`cnnlab.learning.learn_kernel`) for the kernel size, stride and
   padding on the sliders; a frame slider (with a play button) steps through training.
@@ -29,6 +30,7 @@ __all__ = [
     "cnn_explorer",
     "filter_explorer",
     "layer_table_html",
+    "progress_callback",
 ]
 
 _STYLE = {"description_width": "initial"}
@@ -270,7 +272,7 @@ class CNNExplorer(Explorer):
         if self.summary_text:
             self._summary_html.value = (
                 '<div style="font-size:19px;margin:6px 0"><b>model.summary()</b></div>'
-                '<pre style="font-size:13px;line-height:1.15;margin:0">'
+                "<pre style=\"font-size:13px;line-height:1.15;margin:0;font-family:'DejaVu Sans Mono',monospace\">"
                 f"{html.escape(self.summary_text)}</pre>"
             )
         else:
@@ -355,6 +357,123 @@ def cnn_explorer(
         num_classes=num_classes,
         keras=keras,
     )
+
+
+def _in_kernel() -> bool:
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipywidgets
+        return False
+    shell = get_ipython()
+    return shell is not None and hasattr(shell, "kernel")
+
+
+def progress_callback(*, display=None, min_interval=0.2):
+    """A Keras callback that shows training progress as a widget progress bar.
+
+    One bar per ``fit`` call, refilled each epoch, with the epoch, the batch and the running
+    loss and accuracy next to it (validation too at the end of an epoch). It replaces Keras's
+    text progress bar (``verbose=1``), whose backspace characters clutter a saved notebook.
+
+    Parameters
+    ----------
+    display : bool or None, default None
+        Show the bar when training starts; ``None`` shows it only inside a Jupyter kernel.
+    min_interval : float, default 0.2
+        Seconds between redraws during an epoch (the end of an epoch is always drawn).
+
+    Returns
+    -------
+    keras.callbacks.Callback
+        With ``.widget`` (an ``ipywidgets.HBox`` of the bar and its label), ``.bar`` (the
+        ``IntProgress``) and ``.text`` (the label's text).
+
+    Examples
+    --------
+    >>> cb = progress_callback(display=False)
+    >>> cb.set_params({"epochs": 2, "steps": 10})
+    >>> cb.on_train_begin()
+    >>> cb.on_epoch_begin(0)
+    >>> cb.on_train_batch_end(9, {"loss": 0.5, "accuracy": 0.75})
+    >>> cb.bar.value, cb.bar.max, cb.text
+    (10, 10, 'epoch 1/2 · batch 10/10 · loss 0.500 · accuracy 0.750')
+    """
+    import time
+
+    import keras
+
+    show = _in_kernel() if display is None else bool(display)
+    bar = widgets.IntProgress(
+        value=0,
+        min=0,
+        max=1,
+        description="training",
+        bar_style="info",
+        style=_STYLE,
+        layout=widgets.Layout(width="45%", min_width="260px"),
+    )
+    label = widgets.HTML(layout=widgets.Layout(width="auto"))
+
+    def metrics_text(logs, prefix=""):
+        parts = []
+        for key in ("loss", "accuracy"):
+            if logs and prefix + key in logs:
+                name = key if not prefix else f"validation {key}"
+                parts.append(f"{name} {float(logs[prefix + key]):.3f}")
+        return parts
+
+    class Progress(keras.callbacks.Callback):
+        """Training progress as a widget; see :func:`cnnlab.widgets.cnn.progress_callback`."""
+
+        def __init__(self):
+            super().__init__()
+            self.bar, self.label = bar, label
+            self.widget = widgets.HBox([bar, label], layout=widgets.Layout(align_items="center"))
+            self.text = ""
+            self._epoch, self._last = 0, 0.0
+            self._shown = False
+
+        def _set(self, text):
+            self.text = text
+            label.value = (
+                f'<span style="font-size:16px;font-family:monospace">{html.escape(text)}</span>'
+            )
+
+        def _epochs(self):
+            return int((self.params or {}).get("epochs") or 1)
+
+        def on_train_begin(self, logs=None):
+            bar.bar_style = "info"
+            if show and not self._shown:
+                from IPython.display import display as ipy_display
+
+                ipy_display(self.widget)
+                self._shown = True
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self._epoch = epoch
+            bar.max = int((self.params or {}).get("steps") or 1)
+            bar.value = 0
+            bar.description = f"epoch {epoch + 1}/{self._epochs()}"
+
+        def on_train_batch_end(self, batch, logs=None):
+            now = time.monotonic()
+            if batch + 1 < bar.max and now - self._last < min_interval:
+                return
+            self._last = now
+            bar.value = min(batch + 1, bar.max)
+            head = f"epoch {self._epoch + 1}/{self._epochs()} · batch {batch + 1}/{bar.max}"
+            self._set(" · ".join([head, *metrics_text(logs)]))
+
+        def on_epoch_end(self, epoch, logs=None):
+            bar.value = bar.max
+            head = f"epoch {epoch + 1}/{self._epochs()} done"
+            self._set(" · ".join([head, *metrics_text(logs), *metrics_text(logs, "val_")]))
+
+        def on_train_end(self, logs=None):
+            bar.bar_style = "success"
+
+    return Progress()
 
 
 # --------------------------------------------------------------------------------------------
@@ -471,7 +590,11 @@ class FilterExplorer(Explorer):
         self.fit = None
         super().__init__(
             controls,
-            {"learned kernel": "31%", "ideal kernel": "31%", "training": "36%"},
+            {"learned kernel": "30%", "ideal kernel": "30%", "training": "36%"},
+            groups=[("play", "frame")],
+            sections=[
+                ("target: the filter that made the examples", ["kernel", "custom kernel", "shift"])
+            ],
         )
         self._shown = None
         self.update()
@@ -559,7 +682,12 @@ class FilterExplorer(Explorer):
         learned = fit.kernels[frame]
         limit = float(np.abs(s["target"]).max()) or 1.0
         self.panels["learned kernel"].value = render.grid_png(
-            learned, signed=True, vmin=-limit, vmax=limit, fmt=".2f", side=320
+            np.round(learned, 2) + 0.0,  # + 0.0 turns -0.0 into 0.0
+            signed=True,
+            vmin=-limit,
+            vmax=limit,
+            fmt=".2f",
+            side=320,
         )
         self.captions["learned kernel"].value = f"learned kernel after {step} steps"
         if fit.ideal is None:

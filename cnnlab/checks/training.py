@@ -1,0 +1,746 @@
+"""Exercise checkers for notebooks 09-10: a complete CNN in Keras, and learning filters.
+
+Every checker takes the learner's answer (a function they wrote), runs it on several cases
+including edge cases, compares with cnnlab's reference and returns a
+:class:`~cnnlab.checks.Result`. When the answer is wrong the message names the case that fails
+and, when the answer matches a typical mistake, what that mistake is. An unfinished stub
+(``...`` or ``None``) gives a friendly "not yet", never an exception.
+
+=============================  ==========  =====================================================
+checker                        notebook    the learner provides
+=============================  ==========  =====================================================
+check_keras_output_shape       09          ``conv_output_shape(input_shape, filters, ...)``
+check_cnn_model                09          ``build_my_cnn()``: the notebook's CNN in Keras
+check_per_class_accuracy       09          ``per_class_accuracy(cm)`` from a confusion matrix
+check_gd_step                  10          ``gd_step(kernel, patches, targets, learning_rate)``
+check_align_valid              10          ``align_valid(y, kernel_size)``: crop the target
+=============================  ==========  =====================================================
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..learning import align_target
+from ..learning import gd_step as _gd_step_reference
+from ..shapes import output_size
+from ._core import _UNFINISHED, Result, call_learner, correct, wrong
+
+__all__ = [
+    "CNN_SPEC",
+    "check_align_valid",
+    "check_cnn_model",
+    "check_gd_step",
+    "check_keras_output_shape",
+    "check_per_class_accuracy",
+]
+
+
+# ----------------------------------------------------------------------------------------------
+# Shared machinery
+# ----------------------------------------------------------------------------------------------
+def _unfinished(answer) -> bool:
+    return answer is None or answer is Ellipsis
+
+
+def _name(func, default) -> str:
+    name = getattr(func, "__name__", None) if callable(func) else None
+    return name if isinstance(name, str) and name.isidentifier() else default
+
+
+def _show(value) -> str:
+    if isinstance(value, np.ndarray):
+        if value.size <= 12:
+            return np.array2string(value, precision=4, separator=", ").replace("\n", "")
+        return f"an array of shape {value.shape}"
+    return repr(value)
+
+
+def _call_text(name, args) -> str:
+    return f"{name}({', '.join(_show(a) for a in args)})"
+
+
+def _returned_nothing(value, call) -> Result | None:
+    if value is Ellipsis:
+        return wrong(f"{call} still returns `...`. {_UNFINISHED}")
+    if value is None:
+        return wrong(f"{call} returned None. Did you forget the `return` statement?")
+    return None
+
+
+def _run_cases(func, default_name, cases, reference, same, mistakes, success):
+    """Call ``func`` on every case; compare with ``reference``; name a matching mistake.
+
+    ``same(got, expected) -> bool``; ``mistakes`` is a list of ``(wrong_function, hint)``:
+    when the learner's results equal a mistake's on every case that ran, its hint is given.
+    """
+    if _unfinished(func):
+        return wrong(_UNFINISHED)
+    with np.errstate(divide="ignore", invalid="ignore"):  # 0/0 in an answer is compared as nan
+        return _compare_cases(func, default_name, cases, reference, same, mistakes, success)
+
+
+def _compare_cases(func, default_name, cases, reference, same, mistakes, success):
+    name = _name(func, default_name)
+    got, stopped = [], None
+    for args in cases:
+        value, problem = call_learner(func, *[_copy(a) for a in args])
+        if problem is None:
+            problem = _returned_nothing(value, _call_text(name, args))
+        if problem is not None:
+            stopped = problem
+            break
+        got.append(value)
+    ran = cases[: len(got)]
+    failing = [n for n, args in enumerate(ran) if not same(got[n], reference(*args))]
+    if not failing:
+        return stopped if stopped is not None else correct(success)
+    first = failing[0]
+    detail = (
+        f"{_call_text(name, ran[first])} returned {_show(got[first])}, but the answer is "
+        f"{_show(reference(*ran[first]))}."
+    )
+    for mistake, hint in mistakes:
+        try:
+            matches = all(same(got[n], mistake(*ran[n])) for n in range(len(ran)))
+        except (ArithmeticError, ValueError, TypeError, IndexError):
+            matches = False
+        if matches:
+            return wrong(f"{detail} {hint}")
+    return wrong(f"{detail} ({len(ran) - len(failing)} of {len(ran)} test cases right.)")
+
+
+def _copy(value):
+    return value.copy() if isinstance(value, np.ndarray) else value
+
+
+def _close(got, expected, atol=1e-6) -> bool:
+    try:
+        g = np.asarray(got, dtype=float)
+        e = np.asarray(expected, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    return g.shape == e.shape and bool(np.allclose(g, e, atol=atol, rtol=1e-6, equal_nan=True))
+
+
+# ----------------------------------------------------------------------------------------------
+# 09 · Keras output shapes, channels_last and channels_first
+# ----------------------------------------------------------------------------------------------
+def _keras_shape(input_shape, filters, kernel_size, strides=1, padding="valid", data_format=None):
+    data_format = data_format or "channels_last"
+    if data_format == "channels_last":
+        rows, cols = input_shape[0], input_shape[1]
+    else:
+        rows, cols = input_shape[1], input_shape[2]
+    out = [output_size(n, kernel_size, strides, padding) for n in (rows, cols)]
+    if data_format == "channels_last":
+        return (None, *out, filters)
+    return (None, filters, *out)
+
+
+def _raw_shape(input_shape, filters, k, s, padding, data_format, *, same=None, valid=None):
+    """Like :func:`_keras_shape` but without validation, for modelling mistakes (sizes may be
+    0 or negative, as a learner's formula would give)."""
+    same = same or (lambda n: -(-n // s))
+    valid = valid or (lambda n: (n - k) // s + 1)
+    size = same if padding == "same" else valid
+    if data_format == "channels_last":
+        return (None, size(input_shape[0]), size(input_shape[1]), filters)
+    return (None, filters, size(input_shape[1]), size(input_shape[2]))
+
+
+def _as_shape(value):
+    """A learner's shape as a tuple of None/int, or None if it is not a shape."""
+    if not isinstance(value, tuple | list):
+        return None
+    out = []
+    for v in value:
+        if v is None:
+            out.append(None)
+        elif isinstance(v, int | np.integer) and not isinstance(v, bool):
+            out.append(int(v))
+        elif isinstance(v, float) and v.is_integer():
+            out.append(int(v))
+        else:
+            return None
+    return tuple(out)
+
+
+def _same_shape(got, expected) -> bool:
+    return _as_shape(got) == tuple(expected)
+
+
+_SHAPE_CASES = [
+    ((256, 256, 3), 64, 3, 1, "same", "channels_last"),
+    ((28, 28, 1), 32, 3, 1, "valid", "channels_last"),
+    ((28, 28, 1), 32, 5, 2, "valid", "channels_last"),
+    ((7, 9, 3), 8, 3, 2, "same", "channels_last"),
+    ((3, 256, 256), 64, 3, 1, "same", "channels_first"),
+    ((1, 28, 28), 16, 3, 1, "valid", "channels_first"),
+    ((3, 256, 256), 64, 3, 1, "same", "channels_last"),
+]
+
+
+def check_keras_output_shape(func) -> Result:
+    """Check a learner's ``conv_output_shape`` for a Keras ``Conv2D`` layer.
+
+    Parameters
+    ----------
+    func : callable
+        ``func(input_shape, filters, kernel_size, strides, padding, data_format)`` with
+        ``input_shape`` without the batch axis (``(rows, cols, channels)`` for
+        ``"channels_last"``, ``(channels, rows, cols)`` for ``"channels_first"``), an int
+        ``kernel_size`` and ``strides``, ``padding`` ``"valid"`` or ``"same"``; must return the
+        output shape as Keras prints it, batch axis ``None`` first, e.g.
+        ``(None, 256, 256, 64)``.
+
+    Returns
+    -------
+    Result
+
+    Examples
+    --------
+    >>> def conv_output_shape(input_shape, filters, kernel_size, strides=1, padding="valid",
+    ...                       data_format="channels_last"):
+    ...     import math
+    ...     rows, cols = input_shape[:2] if data_format == "channels_last" else input_shape[1:]
+    ...     size = lambda n: (math.ceil(n / strides) if padding == "same"
+    ...                       else (n - kernel_size) // strides + 1)
+    ...     if data_format == "channels_last":
+    ...         return (None, size(rows), size(cols), filters)
+    ...     return (None, filters, size(rows), size(cols))
+    >>> check_keras_output_shape(conv_output_shape).passed
+    True
+    >>> print(check_keras_output_shape(lambda *a: (256, 256, 64)).message)  # doctest: +ELLIPSIS
+    conv_output_shape(...) returned (256, 256, 64), but the answer is (None, 256, 256, 64). ...
+    """
+
+    def ignore_format(input_shape, filters, k, s, padding, data_format):
+        return _raw_shape(input_shape, filters, k, s, padding, "channels_last")
+
+    def first_axis_is_channels(input_shape, filters, k, s, padding, data_format):
+        fmt = "channels_first" if input_shape[0] in (1, 3) else "channels_last"
+        return _raw_shape(input_shape, filters, k, s, padding, fmt)
+
+    def same_ignores_stride(input_shape, filters, k, s, padding, data_format):
+        return _raw_shape(
+            input_shape, filters, k, 1 if padding == "same" else s, padding, data_format
+        )
+
+    def same_floors(input_shape, filters, k, s, padding, data_format):
+        return _raw_shape(input_shape, filters, k, s, padding, data_format, same=lambda n: n // s)
+
+    def no_plus_one(input_shape, filters, k, s, padding, data_format):
+        return _raw_shape(
+            input_shape, filters, k, s, padding, data_format, valid=lambda n: (n - k) // s
+        )
+
+    def keeps_input_channels(input_shape, filters, k, s, padding, data_format):
+        channels = input_shape[-1] if data_format == "channels_last" else input_shape[0]
+        return _raw_shape(input_shape, channels, k, s, padding, data_format)
+
+    def no_batch(*args):
+        return _raw_shape(*args)[1:]
+
+    mistakes = [
+        (
+            no_batch,
+            "Keras shapes start with the batch axis, printed as None because any number of "
+            "images fits: (None, rows, cols, filters).",
+        ),
+        (
+            ignore_format,
+            "With data_format='channels_first' the channels come first: the input is "
+            "(channels, rows, cols) and the output (None, filters, rows, cols).",
+        ),
+        (
+            first_axis_is_channels,
+            "A leading 3 does not make an RGB image: with data_format='channels_last' an input "
+            "of shape (3, 256, 256) has 3 rows, 256 columns and 256 channels, so the output is "
+            "(None, 3, 256, 64). Read the axes from data_format, not from the numbers.",
+        ),
+        (
+            same_ignores_stride,
+            "padding='same' keeps the size only with stride 1. With stride s TensorFlow's "
+            "'same' gives ceil(size / s) rows and columns.",
+        ),
+        (
+            same_floors,
+            "TensorFlow's 'same' rounds up: ceil(size / stride), e.g. ceil(7 / 2) = 4.",
+        ),
+        (
+            no_plus_one,
+            "Off by one: with 'valid' padding a k-wide window fits (size - k) // stride + 1 "
+            "times (the +1 counts the first position).",
+        ),
+        (
+            keeps_input_channels,
+            "The output has one channel per filter: its channel axis is `filters`, whatever "
+            "the input's channels were.",
+        ),
+    ]
+    return _run_cases(
+        func,
+        "conv_output_shape",
+        _SHAPE_CASES,
+        _keras_shape,
+        _same_shape,
+        mistakes,
+        success=(
+            "Batch axis first, rows and columns from the size formula (ceil(size / stride) "
+            "for 'same'), filters on the channel axis, which sits where data_format says."
+        ),
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# 09 · Build the CNN in Keras
+# ----------------------------------------------------------------------------------------------
+#: The CNN of notebook 09's exercise, as keyword arguments of cnnlab.models.layer_table.
+CNN_SPEC = {
+    "input_shape": (28, 28, 1),
+    "num_classes": 10,
+    "filters": (16, 32),
+    "kernel_size": 3,
+    "stride": 1,
+    "padding": "valid",
+    "pool_size": 2,
+    "dense_units": None,
+    "dropout": 0.5,
+    "rescale": None,
+}
+
+_KIND_TO_TYPE = {
+    "conv": "Conv2D",
+    "pool": "MaxPooling2D",
+    "flatten": "Flatten",
+    "dropout": "Dropout",
+    "logits": "Dense",
+    "hidden": "Dense",
+}
+_PASS_THROUGH = {"InputLayer", "ReLU", "Activation", "Rescaling", "Softmax"}
+
+
+def _expected_layers():
+    from ..models import layer_table
+
+    out = []
+    for row in layer_table(**CNN_SPEC):
+        kind = row.name.rstrip("0123456789")
+        if kind in _KIND_TO_TYPE:
+            out.append((_KIND_TO_TYPE[kind], tuple(row.output_shape), int(row.params)))
+    return out
+
+
+def _learner_layers(model):
+    out = []
+    for layer in model.layers:
+        kind = type(layer).__name__
+        if kind in _PASS_THROUGH:
+            continue
+        shape = tuple(int(d) for d in layer.output.shape[1:])
+        out.append((kind, shape, int(layer.count_params())))
+    return out
+
+
+def _activation_name(layer) -> str | None:
+    fn = getattr(layer, "activation", None)
+    return getattr(fn, "__name__", None)
+
+
+def _layer_hint(n, got, expected, got_all, expected_all) -> str:
+    """A specific hint for the first differing layer ``n``."""
+    where = f"Layer {n + 1} (not counting Input/activation layers)"
+    if got is None:
+        return (
+            f"Your model stops after {len(got_all)} layers; the next one should be "
+            f"{expected[0]} with output {expected[1]}."
+        )
+    if expected is None:
+        return f"Your model has extra layers from layer {n + 1} on ({got[0]} {got[1]})."
+    g_kind, g_shape, g_params = got
+    e_kind, e_shape, e_params = expected
+    if g_kind == e_kind == "Conv2D" and g_shape[-1] == e_shape[-1] and g_shape[:2] != e_shape[:2]:
+        if g_shape[0] > e_shape[0]:
+            return (
+                f"{where}, a Conv2D, outputs {g_shape} but should output {e_shape}: the spec "
+                "uses padding='valid' (no padding), so a 3x3 kernel trims one pixel on each "
+                "side. Remove padding='same'."
+            )
+        return f"{where}, a Conv2D, outputs {g_shape} but should output {e_shape}: check kernel_size=3 and strides=1."
+    if g_kind == "Conv2D" and e_kind == "Conv2D" and g_shape[-1] != e_shape[-1]:
+        return f"{where} should be Conv2D({e_shape[-1]}, 3): it has {g_shape[-1]} filters."
+    if e_kind == "MaxPooling2D" and g_kind != "MaxPooling2D":
+        return (
+            f"{where} should be MaxPooling2D(2) (output {e_shape}); yours is {g_kind}. Each "
+            "convolution is followed by a 2x2 max-pooling that halves height and width."
+        )
+    if e_kind == "Flatten" and g_kind != "Flatten":
+        return (
+            f"{where} should be Flatten (output {e_shape}); yours is {g_kind}. Flatten the "
+            "feature maps into one vector before the dense layer."
+        )
+    if e_kind == "Dropout" and g_kind != "Dropout":
+        return (
+            f"{where} should be Dropout(0.5) between Flatten and the last Dense layer; yours "
+            f"is {g_kind}."
+        )
+    if e_kind == g_kind == "Dense" and g_shape != e_shape:
+        return (
+            f"The last layer has {g_shape[-1]} units; it needs one neuron per class: "
+            f"Dense({e_shape[-1]}, activation='softmax')."
+        )
+    return (
+        f"{where} is {g_kind} with output {g_shape} and {g_params:,} parameters; the spec's is "
+        f"{e_kind} with output {e_shape} and {e_params:,} parameters."
+    )
+
+
+def check_cnn_model(build) -> Result:
+    """Check a learner's ``build_my_cnn()`` against the notebook's CNN specification.
+
+    The specification (:data:`CNN_SPEC`): input (28, 28, 1), ``Conv2D(16, 3)`` + ReLU,
+    ``MaxPooling2D(2)``, ``Conv2D(32, 3)`` + ReLU, ``MaxPooling2D(2)``, ``Flatten``,
+    ``Dropout(0.5)``, ``Dense(10)`` + softmax. Shapes and parameter counts are compared layer by
+    layer with :func:`cnnlab.models.layer_table` (activation and input layers are skipped, so
+    ``Conv2D(..., activation="relu")`` and a separate ``ReLU`` layer are both fine); then the
+    activations, and that the outputs are probabilities.
+
+    Parameters
+    ----------
+    build : callable or keras.Model
+        A function without arguments returning the model (or the model itself).
+
+    Returns
+    -------
+    Result
+
+    Examples
+    --------
+    >>> print(check_cnn_model(...).message)    # doctest: +ELLIPSIS
+    Replace the `...` ...
+    """
+    if _unfinished(build):
+        return wrong(_UNFINISHED)
+    import keras
+
+    if isinstance(build, keras.Model):
+        model = build
+    else:
+        model, problem = call_learner(build)
+        if problem is not None:
+            if "(None, 1, 28, 28)" in problem.message:
+                return wrong(
+                    problem.message + " Your input shape is (1, 28, 28), channels first; Keras "
+                    "uses channels_last: keras.Input(shape=(28, 28, 1))."
+                )
+            return problem
+        problem = _returned_nothing(model, f"{_name(build, 'build_my_cnn')}()")
+        if problem is not None:
+            return problem
+        if not isinstance(model, keras.Model):
+            return wrong(
+                f"Your function returned {type(model).__name__}; it should return a Keras "
+                "model, e.g. keras.Sequential([keras.Input(shape=(28, 28, 1)), ...])."
+            )
+    try:
+        inputs = model.inputs
+    except (AttributeError, ValueError):
+        inputs = None
+    if not inputs:
+        return wrong(
+            "Your model has no input shape yet: start the Sequential list with "
+            "keras.Input(shape=(28, 28, 1))."
+        )
+    in_shape = tuple(inputs[0].shape[1:])
+    if in_shape != CNN_SPEC["input_shape"]:
+        return wrong(
+            f"Your model's input shape is {in_shape}; MNIST digits in Keras's channels_last "
+            "layout are (28, 28, 1): rows, columns, one gray channel."
+        )
+    expected = _expected_layers()
+    got = _learner_layers(model)
+    for n in range(max(len(expected), len(got))):
+        g = got[n] if n < len(got) else None
+        e = expected[n] if n < len(expected) else None
+        if g != e:
+            return wrong(_layer_hint(n, g, e, got, expected))
+    layers = [lay for lay in model.layers if type(lay).__name__ != "InputLayer"]
+    for i, layer in enumerate(layers):
+        if type(layer).__name__ != "Conv2D":
+            continue
+        nxt = layers[i + 1] if i + 1 < len(layers) else None
+        relu_after = nxt is not None and (
+            type(nxt).__name__ == "ReLU"
+            or (type(nxt).__name__ == "Activation" and _activation_name(nxt) == "relu")
+        )
+        if _activation_name(layer) != "relu" and not relu_after:
+            return wrong(
+                f"The Conv2D layer {layer.name!r} has no ReLU. Without a non-linearity two "
+                "convolutions in a row are just one bigger linear filter: use "
+                "Conv2D(..., activation='relu')."
+            )
+    probabilities = model(np.random.default_rng(0).uniform(0, 1, (2, 28, 28, 1)), training=False)
+    probabilities = np.asarray(probabilities)
+    if probabilities.min() < 0 or not np.allclose(probabilities.sum(axis=1), 1, atol=1e-4):
+        return wrong(
+            "The shapes are right, but the outputs are not probabilities (they do not sum to 1): "
+            "give the last layer activation='softmax'."
+        )
+    total = sum(p for *_, p in expected)
+    return correct(
+        f"Every layer has the shape and parameter count cnnlab's arithmetic predicts: "
+        f"{total:,} parameters in all, and the outputs are probabilities."
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# 09 · Per-class accuracy from a confusion matrix
+# ----------------------------------------------------------------------------------------------
+def _per_class(cm):
+    cm = np.asarray(cm, dtype=float)
+    return np.diag(cm) / cm.sum(axis=1)
+
+
+_CM_CASES = [
+    (np.array([[5, 1, 0], [2, 6, 2], [0, 0, 4]]),),
+    (np.array([[3, 0], [0, 7]]),),  # perfect
+    (np.array([[4, 0, 0], [3, 0, 2], [1, 0, 9]]),),  # class 1 never predicted
+    (np.arange(1, 17).reshape(4, 4) % 7 + np.eye(4, dtype=int) * 20,),
+]
+
+
+def check_per_class_accuracy(func) -> Result:
+    """Check a learner's ``per_class_accuracy(cm)``: the fraction of each class predicted right.
+
+    Parameters
+    ----------
+    func : callable
+        ``func(cm)`` with ``cm[i, j]`` = number of images of true class ``i`` predicted as
+        ``j`` (rows: truth, as :func:`cnnlab.models.confusion_matrix`); must return an array
+        of shape (K,): ``cm[i, i] / cm[i].sum()`` (the recall of each class).
+
+    Returns
+    -------
+    Result
+
+    Examples
+    --------
+    >>> check_per_class_accuracy(lambda cm: cm.diagonal() / cm.sum(axis=1)).passed
+    True
+    >>> print(check_per_class_accuracy(lambda cm: cm.diagonal() / cm.sum(axis=0)).message)
+    ... # doctest: +ELLIPSIS
+    per_class_accuracy(...) returned ...Rows are the true classes...
+    """
+    mistakes = [
+        (
+            lambda cm: np.diag(cm) / cm.sum(axis=0),
+            "You divided by the column sums. Rows are the true classes and columns the "
+            "predictions, so the images of class i are row i: divide by cm.sum(axis=1). "
+            "(Dividing by columns gives the precision, 'of those predicted i, how many were i'.)",
+        ),
+        (
+            lambda cm: np.diag(cm) / cm.sum(),
+            "You divided by the total number of images; divide each diagonal entry by its own "
+            "row's sum (the number of images of that class).",
+        ),
+        (
+            lambda cm: np.diag(cm),
+            "Those are counts of correct predictions; divide each by the number of images of "
+            "that class (its row sum) to get a fraction.",
+        ),
+        (
+            lambda cm: np.full(len(cm), np.trace(cm) / cm.sum()),
+            "That is the overall accuracy, the same for every class; compute one fraction per "
+            "class: its diagonal entry over its row sum.",
+        ),
+    ]
+    return _run_cases(
+        func,
+        "per_class_accuracy",
+        _CM_CASES,
+        _per_class,
+        _close,
+        mistakes,
+        success="Each class's correct predictions over its number of images: the diagonal "
+        "divided by the row sums.",
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# 10 · One gradient-descent step
+# ----------------------------------------------------------------------------------------------
+def _gd_cases():
+    rng = np.random.default_rng(10)
+    cases = []
+    for m, k, lr in ((6, 2, 0.1), (20, 3, 0.05), (1, 1, 0.5), (50, 3, 0.01)):
+        kernel = rng.normal(size=(k, k))
+        patches = rng.normal(size=(m, k * k))
+        targets = rng.normal(size=m)
+        cases.append((kernel, patches, targets, lr))
+    return cases
+
+
+def _as_kernel(value, shape):
+    arr = np.asarray(value, dtype=float)
+    return arr.reshape(shape) if arr.size == int(np.prod(shape)) else arr
+
+
+def check_gd_step(func) -> Result:
+    """Check a learner's ``gd_step(kernel, patches, targets, learning_rate)``.
+
+    Parameters
+    ----------
+    func : callable
+        ``func(kernel, patches, targets, learning_rate)`` with ``kernel`` (k, k), ``patches``
+        (M, k*k) (the im2col matrix), ``targets`` (M,); must return the kernel after one step
+        of gradient descent on the mean squared error
+        ``mean((patches @ kernel.ravel() - targets) ** 2)``: ``kernel - learning_rate * grad``
+        with ``grad = 2 / M * patches.T @ (patches @ kernel.ravel() - targets)``, shape (k, k)
+        (or flat (k*k,)).
+
+    Returns
+    -------
+    Result
+
+    Examples
+    --------
+    >>> from cnnlab.learning import gd_step
+    >>> check_gd_step(gd_step).passed
+    True
+    >>> def ascent(kernel, patches, targets, lr):
+    ...     return 2 * kernel - gd_step(kernel, patches, targets, lr)
+    >>> print(check_gd_step(ascent).message)  # doctest: +ELLIPSIS
+    ascent(...) returned ...You stepped uphill...
+    """
+
+    def reference(kernel, patches, targets, lr):
+        return _gd_step_reference(kernel, patches, targets, lr)
+
+    def same(got, expected):
+        try:
+            return _close(_as_kernel(got, expected.shape), expected, atol=1e-8)
+        except (TypeError, ValueError):
+            return False
+
+    def grad(kernel, patches, targets):
+        return (patches.T @ (patches @ kernel.ravel() - targets)).reshape(kernel.shape)
+
+    mistakes = [
+        (
+            lambda w, p, t, lr: w + lr * 2 / len(t) * grad(w, p, t),
+            "You stepped uphill: the gradient points to where the loss grows, so subtract it "
+            "(w - learning_rate * grad), and make sure the error is prediction - target.",
+        ),
+        (
+            lambda w, p, t, lr: w - lr / len(t) * grad(w, p, t),
+            "The factor 2 is missing: the derivative of (prediction - target)**2 is "
+            "2 * (prediction - target) * patch.",
+        ),
+        (
+            lambda w, p, t, lr: w - lr * 2 * grad(w, p, t),
+            "You summed over the M positions instead of averaging: the loss is a mean, so "
+            "divide the gradient by M = len(targets).",
+        ),
+        (
+            lambda w, p, t, lr: w - lr * grad(w, p, t),
+            "Both the factor 2 and the division by M = len(targets) are missing: "
+            "grad = 2 / M * patches.T @ (patches @ kernel.ravel() - targets).",
+        ),
+        (
+            lambda w, p, t, lr: -lr * 2 / len(t) * grad(w, p, t),
+            "That is only the change -learning_rate * grad; return the new kernel: "
+            "kernel - learning_rate * grad.",
+        ),
+    ]
+    return _run_cases(
+        func,
+        "gd_step",
+        _gd_cases(),
+        reference,
+        same,
+        mistakes,
+        success="kernel - learning_rate * 2/M * patches.T @ (patches @ kernel - targets): one "
+        "step downhill on the mean squared error.",
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# 10 · Aligning the target with a 'valid' prediction
+# ----------------------------------------------------------------------------------------------
+def _align_cases():
+    return [
+        (np.arange(36.0).reshape(6, 6), 3),
+        (np.arange(36.0).reshape(6, 6), 5),
+        (np.arange(63.0).reshape(7, 9), 3),
+        (np.arange(20.0).reshape(4, 5), 1),
+        (np.arange(64.0).reshape(8, 8), 4),
+    ]
+
+
+def check_align_valid(func) -> Result:
+    """Check a learner's ``align_valid(y, kernel_size)``: the target part a valid output sees.
+
+    Parameters
+    ----------
+    func : callable
+        ``func(y, kernel_size)`` with ``y`` a full-size target map (H, W) (one value per
+        pixel); must return the (H - k + 1, W - k + 1) part of ``y`` that lines up with
+        ``conv2d(x, kernel, padding="valid")`` for a k x k kernel: output (i, j) sits on the
+        pixel under the kernel's centre tap, ``y[i + c, j + c]`` with ``c = (k - 1) // 2``.
+
+    Returns
+    -------
+    Result
+
+    Examples
+    --------
+    >>> def align_valid(y, k):
+    ...     c = (k - 1) // 2
+    ...     return y[c : c + y.shape[0] - k + 1, c : c + y.shape[1] - k + 1]
+    >>> check_align_valid(align_valid).passed
+    True
+    >>> print(check_align_valid(lambda y, k: y[: y.shape[0] - k + 1, : y.shape[1] - k + 1]).message)
+    ... # doctest: +ELLIPSIS
+    align_valid(...) returned ...top-left corner...
+    """
+
+    def reference(y, k):
+        return align_target(y, k)
+
+    mistakes = [
+        (
+            lambda y, k: y[: y.shape[0] - k + 1, : y.shape[1] - k + 1],
+            "You kept the top-left corner, so each target sits (k - 1) // 2 pixels up and left "
+            "of the window's centre: the learned kernel would come out shifted into the corner. "
+            "Output (i, j) sits on pixel (i + c, j + c), c = (k - 1) // 2: crop c on each side.",
+        ),
+        (
+            lambda y, k: y[k - 1 :, k - 1 :],
+            "You kept the bottom-right corner (cut k - 1 at the top and left). Output (i, j) "
+            "sits on pixel (i + c, j + c) with c = (k - 1) // 2: crop the same c on each side.",
+        ),
+        (
+            lambda y, k: y[
+                k // 2 : k // 2 + y.shape[0] - k + 1, k // 2 : k // 2 + y.shape[1] - k + 1
+            ],
+            "Right for odd kernels; for an even kernel the centre tap is (k - 1) // 2 (for k = 4 "
+            "that is 1, TensorFlow's convention), not k // 2.",
+        ),
+        (
+            lambda y, k: y[k - 1 : y.shape[0] - k + 1, k - 1 : y.shape[1] - k + 1],
+            "You cropped k - 1 on each side, which removes too much: the valid output is "
+            "(H - k + 1) x (W - k + 1), so crop (k - 1) // 2 at the top/left and the rest at "
+            "the bottom/right.",
+        ),
+    ]
+    return _run_cases(
+        func,
+        "align_valid",
+        _align_cases(),
+        reference,
+        _close,
+        mistakes,
+        success="Output (i, j) of a valid k x k convolution lines up with pixel "
+        "(i + (k-1)//2, j + (k-1)//2): crop the same margin on both sides.",
+    )

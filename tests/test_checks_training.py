@@ -1,0 +1,317 @@
+"""The checkers of notebooks 09-10 accept the reference solution, reject typical mistakes with the
+specific hint, and never raise on an unfinished stub or crashing code."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from cnnlab import checks
+from cnnlab.checks import training
+
+# ----------------------------------------------------------------------------------------------
+# Reference solutions, as a learner would write them in the notebooks
+# ----------------------------------------------------------------------------------------------
+
+
+def conv_output_shape(
+    input_shape, filters, kernel_size, strides=1, padding="valid", data_format="channels_last"
+):
+    if data_format == "channels_last":
+        rows, cols = input_shape[0], input_shape[1]
+    else:
+        rows, cols = input_shape[1], input_shape[2]
+
+    def size(n):
+        if padding == "same":
+            return math.ceil(n / strides)
+        return (n - kernel_size) // strides + 1
+
+    if data_format == "channels_last":
+        return (None, size(rows), size(cols), filters)
+    return (None, filters, size(rows), size(cols))
+
+
+def per_class_accuracy(cm):
+    return np.diag(cm) / cm.sum(axis=1)
+
+
+def gd_step(kernel, patches, targets, learning_rate):
+    predictions = patches @ kernel.ravel()
+    gradient = 2 / len(targets) * patches.T @ (predictions - targets)
+    return kernel - learning_rate * gradient.reshape(kernel.shape)
+
+
+def align_valid(y, kernel_size):
+    c = (kernel_size - 1) // 2
+    rows, cols = y.shape[0] - kernel_size + 1, y.shape[1] - kernel_size + 1
+    return y[c : c + rows, c : c + cols]
+
+
+FUNCTION_CHECKERS = [
+    training.check_keras_output_shape,
+    training.check_per_class_accuracy,
+    training.check_gd_step,
+    training.check_align_valid,
+    training.check_cnn_model,
+]
+
+
+# ----------------------------------------------------------------------------------------------
+# Every checker: reachable from cnnlab.checks; stubs and crashing code give "not yet"
+# ----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("checker", FUNCTION_CHECKERS, ids=lambda c: c.__name__)
+def test_checkers_are_reachable_from_the_package(checker):
+    assert getattr(checks, checker.__name__) is checker
+
+
+@pytest.mark.parametrize("checker", FUNCTION_CHECKERS, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("stub", [..., None])
+def test_unfinished_stub_is_a_friendly_not_yet(checker, stub):
+    result = checker(stub)
+    assert result.passed is False
+    assert "Replace the `...`" in result.message
+
+
+def _stub(*args):
+    return ...
+
+
+def _forgot_return(*args):
+    pass
+
+
+def _crashes(*args):
+    raise ZeroDivisionError("boom")
+
+
+@pytest.mark.parametrize("checker", FUNCTION_CHECKERS, ids=lambda c: c.__name__)
+def test_stub_body_missing_return_and_crash_never_raise(checker):
+    assert "still returns `...`" in checker(_stub).message
+    assert "forget the `return`" in checker(_forgot_return).message
+    crashed = checker(_crashes)
+    assert not crashed.passed and "ZeroDivisionError" in crashed.message
+
+
+# ----------------------------------------------------------------------------------------------
+# 09 · Keras output shape
+# ----------------------------------------------------------------------------------------------
+def test_keras_output_shape_accepts_the_reference_and_lists_too():
+    assert training.check_keras_output_shape(conv_output_shape).passed
+    assert training.check_keras_output_shape(lambda *a: list(conv_output_shape(*a))).passed
+
+
+def _keras_mistake(change):
+    def answer(input_shape, filters, kernel_size, strides, padding, data_format):
+        return change(input_shape, filters, kernel_size, strides, padding, data_format)
+
+    return answer
+
+
+@pytest.mark.parametrize(
+    ("answer", "hint"),
+    [
+        (
+            lambda s, f, k, st, p, d: conv_output_shape(s, f, k, st, p, d)[1:],
+            "start with the batch axis",
+        ),
+        (
+            lambda s, f, k, st, p, d: conv_output_shape(s, f, k, st, p, "channels_last"),
+            "the channels come first",
+        ),
+        (
+            lambda s, f, k, st, p, d: conv_output_shape(
+                s, f, k, st, p, "channels_first" if s[0] in (1, 3) else "channels_last"
+            ),
+            "A leading 3 does not make an RGB image",
+        ),
+        (
+            lambda s, f, k, st, p, d: conv_output_shape(s, f, k, 1 if p == "same" else st, p, d),
+            "keeps the size only with stride 1",
+        ),
+        (
+            lambda s, f, k, st, p, d: tuple(
+                v - 1 if i in ((1, 2) if d == "channels_last" else (2, 3)) and p == "valid" else v
+                for i, v in enumerate(conv_output_shape(s, f, k, st, p, d))
+            ),
+            "Off by one",
+        ),
+        (
+            lambda s, f, k, st, p, d: conv_output_shape(
+                s, s[-1] if d == "channels_last" else s[0], k, st, p, d
+            ),
+            "one channel per filter",
+        ),
+    ],
+    ids=["no-batch", "ignores-format", "guesses-rgb", "same-ignores-stride", "no-plus-one", "chan"],
+)
+def test_keras_output_shape_names_typical_mistakes(answer, hint):
+    result = training.check_keras_output_shape(answer)
+    assert not result.passed
+    assert hint in result.message
+
+
+def test_keras_output_shape_rejects_a_non_shape():
+    result = training.check_keras_output_shape(lambda *a: "(None, 256, 256, 64)")
+    assert not result.passed and "test cases right" in result.message
+
+
+# ----------------------------------------------------------------------------------------------
+# 09 · per-class accuracy
+# ----------------------------------------------------------------------------------------------
+def test_per_class_accuracy_accepts_the_reference():
+    assert training.check_per_class_accuracy(per_class_accuracy).passed
+
+
+@pytest.mark.parametrize(
+    ("answer", "hint"),
+    [
+        (lambda cm: np.diag(cm) / cm.sum(axis=0), "Rows are the true classes"),
+        (lambda cm: np.diag(cm) / cm.sum(), "divided by the total number"),
+        (lambda cm: np.diag(cm), "counts of correct predictions"),
+        (lambda cm: np.full(len(cm), np.trace(cm) / cm.sum()), "overall accuracy"),
+    ],
+    ids=["columns", "total", "counts", "overall"],
+)
+def test_per_class_accuracy_names_typical_mistakes(answer, hint):
+    result = training.check_per_class_accuracy(answer)
+    assert not result.passed
+    assert hint in result.message
+
+
+# ----------------------------------------------------------------------------------------------
+# 10 · gradient-descent step
+# ----------------------------------------------------------------------------------------------
+def test_gd_step_accepts_the_reference_and_a_flat_result():
+    assert training.check_gd_step(gd_step).passed
+    assert training.check_gd_step(lambda *a: gd_step(*a).ravel()).passed
+
+
+@pytest.mark.parametrize(
+    ("answer", "hint"),
+    [
+        (lambda w, p, t, lr: 2 * w - gd_step(w, p, t, lr), "uphill"),
+        (lambda w, p, t, lr: w - (w - gd_step(w, p, t, lr)) / 2, "factor 2 is missing"),
+        (lambda w, p, t, lr: w - (w - gd_step(w, p, t, lr)) * len(t), "instead of averaging"),
+        (lambda w, p, t, lr: gd_step(w, p, t, lr) - w, "only the change"),
+    ],
+    ids=["ascent", "no-two", "sum", "delta"],
+)
+def test_gd_step_names_typical_mistakes(answer, hint):
+    result = training.check_gd_step(answer)
+    assert not result.passed
+    assert hint in result.message
+
+
+# ----------------------------------------------------------------------------------------------
+# 10 · aligning the target
+# ----------------------------------------------------------------------------------------------
+def test_align_valid_accepts_the_reference():
+    assert training.check_align_valid(align_valid).passed
+
+
+@pytest.mark.parametrize(
+    ("answer", "hint"),
+    [
+        (lambda y, k: y[: y.shape[0] - k + 1, : y.shape[1] - k + 1], "top-left corner"),
+        (lambda y, k: y[k - 1 :, k - 1 :], "bottom-right corner"),
+        (
+            lambda y, k: y[
+                k // 2 : k // 2 + y.shape[0] - k + 1, k // 2 : k // 2 + y.shape[1] - k + 1
+            ],
+            "even kernel",
+        ),
+        (
+            lambda y, k: y[k - 1 : y.shape[0] - k + 1, k - 1 : y.shape[1] - k + 1],
+            "removes too much",
+        ),
+    ],
+    ids=["top-left", "bottom-right", "k-half", "too-much"],
+)
+def test_align_valid_names_typical_mistakes(answer, hint):
+    result = training.check_align_valid(answer)
+    assert not result.passed
+    assert hint in result.message
+
+
+# ----------------------------------------------------------------------------------------------
+# 09 · the Keras model (imports TensorFlow)
+# ----------------------------------------------------------------------------------------------
+def _model(
+    *,
+    input_shape=(28, 28, 1),
+    padding="valid",
+    pool=True,
+    units=10,
+    softmax=True,
+    relu=True,
+    dropout=True,
+):
+    import keras
+    from keras import layers
+
+    act = "relu" if relu else None
+    stack = [keras.Input(shape=input_shape), layers.Conv2D(16, 3, activation=act, padding=padding)]
+    stack += [layers.MaxPooling2D(2)] if pool else []
+    stack += [layers.Conv2D(32, 3, activation=act, padding=padding)]
+    stack += [layers.MaxPooling2D(2)] if pool else []
+    stack += [layers.Flatten()] + ([layers.Dropout(0.5)] if dropout else [])
+    stack += [layers.Dense(units, activation="softmax" if softmax else None)]
+    return keras.Sequential(stack)
+
+
+@pytest.mark.slow
+def test_cnn_model_accepts_the_reference_in_two_spellings():
+    assert training.check_cnn_model(_model).passed
+    import keras
+    from keras import layers
+
+    def separate_layers():
+        return keras.Sequential(
+            [
+                keras.Input(shape=(28, 28, 1)),
+                layers.Conv2D(16, 3),
+                layers.ReLU(),
+                layers.MaxPooling2D(2),
+                layers.Conv2D(32, 3),
+                layers.Activation("relu"),
+                layers.MaxPooling2D(2),
+                layers.Flatten(),
+                layers.Dropout(0.5),
+                layers.Dense(10),
+                layers.Softmax(),
+            ]
+        )
+
+    result = training.check_cnn_model(separate_layers)
+    assert result.passed, result.message
+    assert "12,810 parameters" in result.message
+    assert training.check_cnn_model(_model()).passed  # the model itself is accepted too
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("kwargs", "hint"),
+    [
+        ({"padding": "same"}, "padding='valid'"),
+        ({"pool": False}, "MaxPooling2D(2)"),
+        ({"units": 1}, "one neuron per class"),
+        ({"softmax": False}, "not probabilities"),
+        ({"relu": False}, "has no ReLU"),
+        ({"dropout": False}, "Dropout(0.5)"),
+        ({"input_shape": (1, 28, 28)}, "channels_last"),
+    ],
+    ids=["same", "no-pool", "units", "no-softmax", "no-relu", "no-dropout", "channels-first"],
+)
+def test_cnn_model_names_typical_mistakes(kwargs, hint):
+    result = training.check_cnn_model(lambda: _model(**kwargs))
+    assert not result.passed
+    assert hint in result.message
+
+
+@pytest.mark.slow
+def test_cnn_model_rejects_something_that_is_not_a_model():
+    result = training.check_cnn_model(lambda: [1, 2, 3])
+    assert not result.passed and "Keras model" in result.message
