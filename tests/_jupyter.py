@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import concurrent.futures
 import json
 import os
 import re
@@ -183,14 +184,16 @@ def execute_notebook(
     twice the budget, or the whole run passing twice the budget, does.
     """
     path = Path(path)
-    return asyncio.run(
-        _execute(
-            path,
-            Path(cwd or path.parent),
-            budget if budget is not None else budget_seconds(path),
-            python or sys.executable,
-        )
+    run = _execute(
+        path,
+        Path(cwd or path.parent),
+        budget if budget is not None else budget_seconds(path),
+        python or sys.executable,
     )
+    # asyncio.run refuses to start inside a thread that already runs an event loop (Playwright's
+    # sync API leaves one in the main thread); a worker thread always has none.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, run).result()
 
 
 def _text(output) -> str:

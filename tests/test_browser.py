@@ -118,8 +118,9 @@ def _require_browser():
     pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
+    # Module scope: Playwright's sync API runs an event loop in this thread until it stops.
     _require_browser()
     from playwright.sync_api import sync_playwright
 
