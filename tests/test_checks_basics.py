@@ -541,3 +541,37 @@ def test_receptive_field_rejects_typical_mistakes(answer, layers, hint):
     result = basics.check_receptive_field(answer, layers)
     assert not result.passed
     assert hint in result.message
+
+
+# ----------------------------------------------------------------------------------------------
+# The shared machinery (cnnlab.checks._core) protects the test inputs here too
+# ----------------------------------------------------------------------------------------------
+def test_brighten_that_changes_its_input_is_told_so():
+    def brighten_in_place(image, amount):
+        np.clip(image, 0, 255 - amount, out=image)
+        image += np.uint8(amount)
+        return image
+
+    result = basics.check_brighten(brighten_in_place)
+    assert not result.passed
+    assert "changed the array it was given" in result.message
+
+
+def test_magnitude_that_changes_its_input_is_told_so():
+    def magnitude_in_place(gx, gy):
+        gx **= 2
+        gy **= 2
+        return np.sqrt(gx + gy)
+
+    result = basics.check_gradient_magnitude(magnitude_in_place)
+    assert not result.passed
+    assert "magnitude_in_place([[3.]], [[4.]]) changed the array it was given" in result.message
+
+
+def test_conv2d_that_changes_its_input_is_told_so():
+    def conv_in_place(x, kernel):
+        out = cnnlab.conv2d(x, kernel)
+        x[...] = 0
+        return out
+
+    assert "changed the array it was given" in basics.check_conv2d(conv_in_place).message

@@ -370,3 +370,17 @@ def test_fc_params_answers():
         padding="same",
         units=100,
     ).passed
+
+
+# ----------------------------------------------------------------------------------------------
+# The shared machinery (cnnlab.checks._core): a wrong answer beats a later crash
+# ----------------------------------------------------------------------------------------------
+def test_wrong_answer_before_a_crash_is_the_message():
+    def relu_crashes_on_big_input(x):
+        if x.size == 3:
+            raise IndexError("index 3 is out of bounds")
+        return np.abs(x)
+
+    message = _message(layers.check_relu(relu_crashes_on_big_input))
+    assert "returned [2. , 0.5, 0. , 0.5, 3. ]" in message
+    assert "does not flip their sign" in message

@@ -315,3 +315,27 @@ def test_cnn_model_names_typical_mistakes(kwargs, hint):
 def test_cnn_model_rejects_something_that_is_not_a_model():
     result = training.check_cnn_model(lambda: [1, 2, 3])
     assert not result.passed and "Keras model" in result.message
+
+
+# ----------------------------------------------------------------------------------------------
+# The shared machinery (cnnlab.checks._core): in-place changes and silent overflow
+# ----------------------------------------------------------------------------------------------
+def test_gd_step_that_changes_the_kernel_in_place_is_told_so():
+    def gd_step_in_place(kernel, patches, targets, learning_rate):
+        error = patches @ kernel.ravel() - targets
+        kernel -= learning_rate * (2 / len(targets) * patches.T @ error).reshape(kernel.shape)
+        return kernel
+
+    result = training.check_gd_step(gd_step_in_place)
+    assert not result.passed
+    assert "changed the array it was given" in result.message
+
+
+def test_per_class_accuracy_with_zero_division_gives_no_warning():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = training.check_per_class_accuracy(lambda cm: np.diag(cm) / (cm.sum(axis=1) * 0))
+    assert not result.passed
+    assert "returned [inf, inf, inf]" in result.message

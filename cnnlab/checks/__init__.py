@@ -9,16 +9,58 @@ in one submodule per group of notebooks and are all reachable from here::
     cnnlab.checks.layers      notebooks 05-08 (pooling, activations, dropout, dense)
     cnnlab.checks.training    notebooks 09-10 (Keras CNN, learning filters)
 
-so a notebook writes ``cnnlab.checks.check_output_size(my_output_size)``.
+so a notebook writes ``cnnlab.checks.check_output_size(my_output_size)``. The machinery they
+share (:func:`check_cases`, :func:`run_case`, :func:`same`, :func:`show`, ...) lives in
+``cnnlab.checks._core`` and is re-exported here for writing new checkers.
 """
 
 from __future__ import annotations
 
 import importlib
 
-from ._core import Result, call_learner, compare_array, compare_number, correct, wrong
+from ._core import (
+    UNFINISHED,
+    Result,
+    as_floats,
+    call_learner,
+    call_quietly,
+    call_text,
+    changed_inputs,
+    check_cases,
+    compare_array,
+    compare_number,
+    copy_arrays,
+    correct,
+    function_name,
+    is_unfinished,
+    returned_nothing,
+    run_case,
+    same,
+    show,
+    wrong,
+)
 
-__all__ = ["Result", "call_learner", "compare_array", "compare_number", "correct", "wrong"]
+__all__ = [
+    "UNFINISHED",
+    "Result",
+    "as_floats",
+    "call_learner",
+    "call_quietly",
+    "call_text",
+    "changed_inputs",
+    "check_cases",
+    "compare_array",
+    "compare_number",
+    "copy_arrays",
+    "correct",
+    "function_name",
+    "is_unfinished",
+    "returned_nothing",
+    "run_case",
+    "same",
+    "show",
+    "wrong",
+]
 
 _SUBMODULES = ("basics", "layers", "training")
 

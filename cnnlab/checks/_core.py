@@ -4,17 +4,49 @@ and comparisons that say precisely what is off.
 A checker never raises because of the learner's answer (an unfinished stub, a wrong shape or
 an exception inside the learner's function all become a failing :class:`Result` with a hint),
 so a notebook always runs top to bottom.
+
+The per-notebook modules build on these pieces:
+
+* :func:`is_unfinished` recognises a stub (``...``, ``None``, ``np.array(...)``);
+* :func:`show` and :func:`call_text` write values and calls short enough for a message;
+* :func:`same` compares numbers or arrays (shape first, then values);
+* :func:`run_case` calls the learner's function once, quietly, on copies of the inputs, and
+  reports a crash, a missing ``return`` or an input changed in place;
+* :func:`check_cases` runs a list of cases against a reference and reports the first failing
+  one, with the hint of a typical mistake when the answers match it.
 """
 
 from __future__ import annotations
 
 import html
 import math
+import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Result", "call_learner", "compare_array", "compare_number", "correct", "wrong"]
+__all__ = [
+    "UNFINISHED",
+    "Result",
+    "as_floats",
+    "call_learner",
+    "call_quietly",
+    "call_text",
+    "changed_inputs",
+    "check_cases",
+    "compare_array",
+    "compare_number",
+    "copy_arrays",
+    "correct",
+    "function_name",
+    "is_unfinished",
+    "returned_nothing",
+    "run_case",
+    "same",
+    "show",
+    "wrong",
+]
 
 
 @dataclass(frozen=True)
@@ -67,7 +99,387 @@ def wrong(message: str) -> Result:
     return Result(False, message)
 
 
-_UNFINISHED = "Replace the `...` (or `None`) in the exercise cell with your answer, then run it."
+#: The message for an unfinished exercise (``...`` or ``None`` still in the cell).
+UNFINISHED = "Replace the `...` (or `None`) in the exercise cell with your answer, then run it."
+
+
+def is_unfinished(answer) -> bool:
+    """Whether ``answer`` is still an exercise stub: ``...`` or ``None``, also inside a list, a
+    tuple or an object array (``np.array(...)``, ``[[1, 2], [..., 4]]``).
+
+    Parameters
+    ----------
+    answer : object
+        Anything a learner may have assigned.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> is_unfinished(...), is_unfinished(np.array(...)), is_unfinished([[1, 2], [None, 4]])
+    (True, True, True)
+    >>> is_unfinished(np.zeros((2, 2))), is_unfinished(0)
+    (False, False)
+    """
+    if answer is None or answer is Ellipsis:
+        return True
+    if isinstance(answer, np.ndarray):
+        return answer.dtype == object and any(is_unfinished(v) for v in answer.flat)
+    if isinstance(answer, list | tuple):
+        return any(is_unfinished(v) for v in answer)
+    return False
+
+
+def as_floats(value) -> np.ndarray | None:
+    """``value`` as a float array of any shape, or None if it is not made of numbers.
+
+    Parameters
+    ----------
+    value : object
+
+    Returns
+    -------
+    ndarray or None
+
+    Examples
+    --------
+    >>> as_floats([1, 2]), as_floats("seven")
+    (array([1., 2.]), None)
+    """
+    try:
+        return np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return None
+
+
+def same(got, expected, *, atol: float = 1e-6, rtol: float = 1e-9, equal_nan: bool = False) -> bool:
+    """Whether ``got`` equals ``expected``: numbers or arrays of the same shape with close values.
+
+    Parameters
+    ----------
+    got, expected : number or array_like, any shape
+        Anything that is not made of numbers is never the same.
+    atol, rtol : float
+        Tolerances as in :func:`numpy.allclose`; the small default ``rtol`` keeps large
+        counts exact (22579327 is not 22579328).
+    equal_nan : bool, default False
+        Whether nan equals nan (to recognise a mistake that overflows as the learner's did).
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> same(0.1 + 0.2, 0.3), same([1, 2], [[1, 2]]), same(22579327, 22579328)
+    (True, False, False)
+    >>> same([np.nan], [np.nan]), same([np.nan], [np.nan], equal_nan=True)
+    (False, True)
+    """
+    g, e = as_floats(got), as_floats(expected)
+    if g is None or e is None or g.shape != e.shape:
+        return False
+    return bool(np.allclose(g, e, atol=atol, rtol=rtol, equal_nan=equal_nan))
+
+
+def show(value, *, max_items: int = 8) -> str:
+    """Short text for a value in a message: arrays and sequences of up to ``max_items``
+    elements in full (4 decimals, on one line), larger arrays by their shape.
+
+    Parameters
+    ----------
+    value : object
+    max_items : int, default 8
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> show(np.array([[1.0, 2.0], [3.0, 4.0]])), show(np.ones((3, 4)))
+    ('[[1., 2.], [3., 4.]]', 'an array of shape (3, 4)')
+    >>> show(np.float64(2.0)), show(7 / 3), show((None, np.int64(4)))
+    ('2.0', '2.33333', '(None, 4)')
+    """
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value.item()
+    if isinstance(value, np.ndarray):
+        if value.size <= max_items:
+            text = np.array2string(value, separator=", ", precision=4, suppress_small=True)
+            return " ".join(text.split())
+        return f"an array of shape {value.shape}"
+    if isinstance(value, tuple | list) and len(value) <= max_items:
+        items = ", ".join(show(v, max_items=max_items) for v in value)
+        if isinstance(value, list):
+            return f"[{items}]"
+        return f"({items}{',' if len(value) == 1 else ''})"
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        return repr(value) if value.is_integer() else f"{value:.6g}"
+    return repr(value)
+
+
+def call_text(name: str, args: Sequence, *, max_items: int = 8) -> str:
+    """How a call looks in a message: ``name(arg, ...)`` with each argument :func:`show`-n.
+
+    Examples
+    --------
+    >>> call_text("my_output_size", (7, 3, 2, 0))
+    'my_output_size(7, 3, 2, 0)'
+    """
+    return f"{name}({', '.join(show(a, max_items=max_items) for a in args)})"
+
+
+def function_name(func, default: str) -> str:
+    """The learner's name for ``func`` (``default`` for a lambda or a non-function).
+
+    Examples
+    --------
+    >>> function_name(np.hypot, "magnitude"), function_name(lambda x: x, "my_relu")
+    ('hypot', 'my_relu')
+    """
+    name = getattr(func, "__name__", None) if callable(func) else None
+    return name if isinstance(name, str) and name.isidentifier() else default
+
+
+def returned_nothing(value, call: str) -> Result | None:
+    """A failing Result if the learner's function returned ``...`` or None, else None.
+
+    Parameters
+    ----------
+    value : object
+        What the learner's function returned.
+    call : str
+        The call, as :func:`call_text` writes it, to name in the message.
+
+    Returns
+    -------
+    Result or None
+
+    Examples
+    --------
+    >>> print(returned_nothing(None, "my_relu(...)").message)
+    my_relu(...) returned None. Did you forget the `return` statement?
+    >>> returned_nothing(0, "my_relu(...)") is None
+    True
+    """
+    if value is Ellipsis:
+        return wrong(f"{call} still returns `...`. {UNFINISHED}")
+    if value is None:
+        return wrong(f"{call} returned None. Did you forget the `return` statement?")
+    return None
+
+
+def copy_arrays(args: Sequence) -> tuple:
+    """``args`` as a tuple, with every NumPy array replaced by a copy."""
+    return tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
+
+
+def changed_inputs(given: Sequence, originals: Sequence) -> bool:
+    """Whether any array in ``given`` differs from its original in ``originals`` (nan = nan).
+
+    Examples
+    --------
+    >>> x = np.array([1.0, -1.0])
+    >>> given = copy_arrays((x, 2))
+    >>> given[0][1] = 0.0   # what an in-place ReLU does
+    >>> changed_inputs(given, (x, 2))
+    True
+    """
+    return any(
+        isinstance(a, np.ndarray) and not np.array_equal(a, o, equal_nan=True)
+        for a, o in zip(given, originals, strict=True)
+    )
+
+
+def call_quietly(func, *args):
+    """:func:`call_learner` with NumPy's overflow/invalid-value warnings silenced.
+
+    A learner's ``np.exp(1000)`` then gives inf or nan without a warning box in the notebook;
+    the checker's hint explains it instead.
+
+    Examples
+    --------
+    >>> value, problem = call_quietly(np.exp, np.array([1000.0]))
+    >>> value, problem
+    (array([inf]), None)
+    """
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return call_learner(func, *args)
+
+
+_NEW_ARRAY = "Return a new array instead, so the caller's data stays intact."
+
+
+def run_case(func, args: Sequence, call: str, *, in_place_hint: str = _NEW_ARRAY):
+    """Call the learner's ``func`` once: on copies of ``args``, quietly, checking the return.
+
+    Parameters
+    ----------
+    func : callable
+        The learner's function.
+    args : sequence
+        The arguments; arrays are copied, so the learner's function cannot spoil them.
+    call : str
+        The call as it should appear in a message (see :func:`call_text`).
+    in_place_hint : str, optional
+        What to say after "``call`` changed the array it was given."
+
+    Returns
+    -------
+    value : object
+        What ``func`` returned, or None when there is a problem.
+    problem : Result or None
+        A failing Result when ``func`` raised, returned ``...`` or None, or changed one of the
+        arrays it was given in place; else None.
+
+    Examples
+    --------
+    >>> x = np.array([-1.0, 2.0])
+    >>> run_case(lambda a: np.maximum(a, 0), (x,), "my_relu(x)")
+    (array([0., 2.]), None)
+    >>> def relu_in_place(a):
+    ...     a[a < 0] = 0
+    ...     return a
+    >>> print(run_case(relu_in_place, (x,), "my_relu(x)")[1].message)
+    my_relu(x) changed the array it was given. Return a new array instead, so the caller's data stays intact.
+    """
+    given = copy_arrays(args)
+    value, problem = call_quietly(func, *given)
+    if problem is None:
+        problem = returned_nothing(value, call)
+    if problem is None and changed_inputs(given, args):
+        problem = wrong(f"{call} changed the array it was given. {in_place_hint}")
+    return (None, problem) if problem is not None else (value, None)
+
+
+def _not_finite(got, expected) -> bool:
+    """Whether ``got`` has inf/nan where ``expected`` is finite (same shape)."""
+    g, e = as_floats(got), as_floats(expected)
+    if g is None or e is None or g.shape != e.shape:
+        return False
+    return bool(np.any(~np.isfinite(g) & np.isfinite(e)))
+
+
+def check_cases(
+    func,
+    default_name: str,
+    cases: Sequence[Sequence],
+    reference: Callable,
+    mistakes: Sequence[tuple[Callable, str]] = (),
+    *,
+    success: str,
+    compare: Callable | None = None,
+    show_args: Callable | None = None,
+    not_finite: str | None = None,
+    in_place_hint: str = _NEW_ARRAY,
+    max_items: int = 8,
+) -> Result:
+    """Run the learner's ``func`` on every case, compare with ``reference``, and explain.
+
+    Each call goes through :func:`run_case` (copied inputs, no warnings, a crash, a missing
+    ``return`` or a changed input stops the run). The first case whose answer differs from
+    ``reference(*case)`` is shown; when a crash stopped the run after a wrong answer, the wrong
+    answer is the message (it is the more useful one).
+
+    Parameters
+    ----------
+    func : callable
+        The learner's function.
+    default_name : str
+        Its name in messages when it has none of its own (a lambda).
+    cases : sequence of tuple
+        The argument tuples, edge cases included.
+    reference : callable
+        The correct function.
+    mistakes : sequence of (callable, str)
+        Typical mistakes and their hints: when the learner's answers equal a mistake's on every
+        case that ran, its hint is added to the message (the first matching mistake wins).
+    success : str
+        The message when every case is right.
+    compare : callable, optional
+        ``compare(got, expected) -> bool`` for both the answer and the mistakes; default
+        :func:`same` (mistakes are matched with ``equal_nan=True``, so an overflow to nan that
+        the mistake shares is recognised).
+    show_args : callable, optional
+        ``show_args(*case) -> str``, the text between the parentheses of a call (default: every
+        argument through :func:`show`).
+    not_finite : str, optional
+        The hint for inf/nan where the answer is finite (overflow), when no mistake matched.
+    in_place_hint : str, optional
+        The hint for a function that changes an input array (see :func:`run_case`).
+    max_items : int, default 8
+        Arrays up to this size are printed in full (see :func:`show`).
+
+    Returns
+    -------
+    Result
+
+    Examples
+    --------
+    >>> mistakes = [(lambda i, s: i // s, "Round up, not down.")]
+    >>> ok = check_cases(lambda i, s: -(-i // s), "size", [(7, 2), (6, 3)],
+    ...                  lambda i, s: math.ceil(i / s), mistakes, success="ceil(i / s).")
+    >>> ok.passed
+    True
+    >>> print(check_cases(lambda i, s: i // s, "size", [(6, 3), (7, 2)],
+    ...                   lambda i, s: math.ceil(i / s), mistakes, success="").message)
+    size(7, 2) returned 3, but the answer is 4. Round up, not down.
+    """
+    if is_unfinished(func):
+        return wrong(UNFINISHED)
+    name = function_name(func, default_name)
+
+    def call_of(args):
+        if show_args is None:
+            return call_text(name, args, max_items=max_items)
+        return f"{name}({show_args(*args)})"
+
+    equal = compare or same
+    like_mistake = compare or (lambda g, e: same(g, e, equal_nan=True))
+    got, stopped = [], None
+    for args in cases:
+        value, problem = run_case(func, args, call_of(args), in_place_hint=in_place_hint)
+        if problem is not None:
+            stopped = problem
+            break
+        got.append(value)
+    ran = cases[: len(got)]
+    with np.errstate(all="ignore"):
+        expected = [reference(*copy_arrays(args)) for args in ran]
+        failing = [n for n in range(len(ran)) if not equal(got[n], expected[n])]
+        if not failing:
+            return stopped if stopped is not None else correct(success)
+        first = failing[0]
+        g, e = got[first], expected[first]
+        call = call_of(ran[first])
+        if isinstance(g, np.ndarray) and g.ndim > 0 and g.shape != np.shape(e):
+            values = f": {show(e, max_items=max_items)}" if np.size(e) <= max_items else ""
+            detail = (
+                f"{call} returned shape {g.shape}, but the answer has shape {np.shape(e)}{values}."
+            )
+        else:
+            detail = (
+                f"{call} returned {show(g, max_items=max_items)}, but the answer is "
+                f"{show(e, max_items=max_items)}."
+            )
+        for mistake, hint in mistakes:
+            try:
+                matches = all(
+                    like_mistake(got[n], mistake(*copy_arrays(ran[n]))) for n in range(len(ran))
+                )
+            except (ArithmeticError, ValueError, TypeError, IndexError):
+                matches = False
+            if matches:
+                return wrong(f"{detail} {hint}")
+        if not_finite and any(_not_finite(got[n], expected[n]) for n in failing):
+            return wrong(f"{detail} {not_finite}")
+    return wrong(f"{detail} ({len(ran) - len(failing)} of {len(ran)} test cases right.)")
 
 
 def call_learner(func, *args, **kwargs):
@@ -81,8 +493,8 @@ def call_learner(func, *args, **kwargs):
     >>> call_learner(lambda a: 1 / a, 0)[1].passed
     False
     """
-    if func is None or func is Ellipsis:
-        return None, wrong(_UNFINISHED)
+    if is_unfinished(func):
+        return None, wrong(UNFINISHED)
     if not callable(func):
         return None, wrong(f"Expected a function, got {type(func).__name__}: {func!r}.")
     call = ", ".join([*map(repr, args), *(f"{k}={v!r}" for k, v in kwargs.items())])
@@ -105,8 +517,8 @@ def compare_number(answer, expected, *, what: str = "the answer", rel_tol: float
     >>> print(compare_number(728, 784, what="the number of pixels").message)
     the number of pixels should be 784, you gave 728 (56 too few).
     """
-    if answer is None or answer is Ellipsis:
-        return wrong(_UNFINISHED)
+    if is_unfinished(answer):
+        return wrong(UNFINISHED)
     try:
         value = float(answer)
     except (TypeError, ValueError):
@@ -130,8 +542,8 @@ def compare_array(answer, expected, *, what: str = "your array", atol: float = 1
     >>> print(compare_array(np.zeros((2, 3)), np.zeros((2, 2))).message)
     your array has shape (2, 3) but should have shape (2, 2).
     """
-    if answer is None or answer is Ellipsis:
-        return wrong(_UNFINISHED)
+    if is_unfinished(answer):
+        return wrong(UNFINISHED)
     try:
         got = np.asarray(answer, dtype=float)
     except (TypeError, ValueError):

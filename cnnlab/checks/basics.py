@@ -38,7 +38,19 @@ from .. import kernels as _kernels
 from ..ops import conv2d
 from ..shapes import _layer_triplet, conv_params, dense_params, output_size, receptive_fields
 from ..teaching import coverage_count, example_6x6
-from ._core import _UNFINISHED, Result, call_learner, compare_array, correct, wrong
+from ._core import (
+    UNFINISHED,
+    Result,
+    check_cases,
+    compare_array,
+    correct,
+    function_name,
+    is_unfinished,
+    run_case,
+    same,
+    show,
+    wrong,
+)
 
 __all__ = [
     "check_box_blur",
@@ -57,100 +69,6 @@ __all__ = [
     "check_receptive_field",
     "check_same_output_size",
 ]
-
-
-# ----------------------------------------------------------------------------------------------
-# Shared machinery
-# ----------------------------------------------------------------------------------------------
-def _unfinished(answer) -> bool:
-    """``...``/None, also inside a list or an array (a stub such as ``np.array(...)``)."""
-    if answer is None or answer is Ellipsis:
-        return True
-    if isinstance(answer, np.ndarray):
-        return answer.dtype == object and any(_unfinished(v) for v in answer.flat)
-    if isinstance(answer, list | tuple):
-        return any(_unfinished(v) for v in answer)
-    return False
-
-
-def _same(got, expected, atol=1e-6) -> bool:
-    """Whether ``got`` equals ``expected`` (numbers or arrays: same shape, close values)."""
-    try:
-        g = np.asarray(got, dtype=float)
-        e = np.asarray(expected, dtype=float)
-    except (TypeError, ValueError):
-        return False
-    return g.shape == e.shape and bool(np.allclose(g, e, atol=atol, rtol=1e-9, equal_nan=False))
-
-
-def _show(value) -> str:
-    """Short text for a value in a message."""
-    if isinstance(value, np.ndarray) and value.ndim > 0:
-        if value.size <= 8:
-            return np.array2string(value, separator=", ").replace("\n", "")
-        return f"an array of shape {value.shape}"
-    if isinstance(value, float | np.floating) and float(value).is_integer():
-        return repr(float(value))
-    if isinstance(value, np.generic):
-        return repr(value.item())
-    return repr(value)
-
-
-def _call_text(name, args) -> str:
-    return f"{name}({', '.join(_show(a) for a in args)})"
-
-
-def _name(func, default) -> str:
-    name = getattr(func, "__name__", None) if callable(func) else None
-    return name if isinstance(name, str) and name.isidentifier() else default
-
-
-def _bad_return(value, call):
-    """A failing Result when the learner's function returned None or the stub's ``...``."""
-    if value is Ellipsis:
-        return wrong(f"{call} still returns `...`. {_UNFINISHED}")
-    if value is None:
-        return wrong(f"{call} returned None. Did you forget the `return` statement?")
-    return None
-
-
-def _check_function(func, default_name, cases, reference, mistakes, *, success):
-    """Run the learner's ``func`` on ``cases`` and compare with ``reference``.
-
-    ``mistakes`` is a list of ``(wrong_function, hint)``: when the learner's results equal a
-    typical mistake on every case, its hint is given. Otherwise the first failing case is shown.
-    """
-    if _unfinished(func):
-        return wrong(_UNFINISHED)
-    name = _name(func, default_name)
-    got, stopped = [], None
-    for args in cases:
-        value, problem = call_learner(func, *args)
-        if problem is None:
-            problem = _bad_return(value, _call_text(name, args))
-        if problem is not None:
-            stopped = problem
-            break
-        got.append(value)
-    cases = cases[: len(got)]  # a wrong answer before a crash is the more useful message
-    expected = [reference(*args) for args in cases]
-    failing = [n for n in range(len(cases)) if not _same(got[n], expected[n])]
-    if not failing:
-        return stopped if stopped is not None else correct(success)
-    first = failing[0]
-    detail = (
-        f"{_call_text(name, cases[first])} returned {_show(got[first])}, "
-        f"but the answer is {_show(expected[first])}."
-    )
-    for mistake, hint in mistakes:
-        try:
-            matches = all(_same(got[n], mistake(*cases[n])) for n in range(len(cases)))
-        except (ArithmeticError, ValueError):
-            matches = False
-        if matches:
-            return wrong(f"{detail} {hint}")
-    passed = len(cases) - len(failing)
-    return wrong(f"{detail} ({passed} of {len(cases)} test cases right.)")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -184,19 +102,16 @@ def check_normalise(func) -> Result:
     >>> print(check_normalise(lambda image: image / 256).message)   # doctest: +ELLIPSIS
     normalise([[  0, 128, 255]]) returned ...Divide by 255, not 256...
     """
-    if _unfinished(func):
-        return wrong(_UNFINISHED)
-    name = _name(func, "normalise")
+    if is_unfinished(func):
+        return wrong(UNFINISHED)
+    name = function_name(func, "normalise")
     for image in _NORMALISE_IMAGES:
-        value, problem = call_learner(func, image.copy())
-        if problem is not None:
-            return problem
-        problem = _bad_return(value, f"{name}(...)")
+        value, problem = run_case(func, (image,), f"{name}(...)")
         if problem is not None:
             return problem
         got = np.asarray(value)
         expected = image / 255.0
-        call = f"{name}({_show(image)})"
+        call = f"{name}({show(image)})"
         if got.shape != expected.shape:
             return wrong(
                 f"{call} returned shape {got.shape}; keep the image's shape {image.shape}."
@@ -206,23 +121,23 @@ def check_normalise(func) -> Result:
                 f"{call} returned dtype {got.dtype}, so values between 0 and 1 cannot exist. "
                 "Use true division `/` (not `//`) so the result is floating point."
             )
-        if _same(got, expected):
+        if same(got, expected):
             continue
-        detail = f"{call} returned {_show(got)}, expected {_show(expected.round(4))}."
-        if _same(got, image / 256.0):
+        detail = f"{call} returned {show(got)}, expected {show(expected.round(4))}."
+        if same(got, image / 256.0):
             return wrong(
                 f"{detail} Divide by 255, not 256: the brightest uint8 value, 255, must "
                 "become exactly 1.0."
             )
         span = float(image.max()) - float(image.min())
-        if float(image.max()) > 0 and _same(got, image / float(image.max())):
+        if float(image.max()) > 0 and same(got, image / float(image.max())):
             return wrong(
                 f"{detail} You divided by this image's own maximum ({int(image.max())}). "
                 "Divide by 255, the largest possible uint8 value, so that every image uses "
                 "the same scale and a dark image stays dark."
             )
         if np.isnan(got).any() or (
-            span > 0 and _same(got, (image.astype(float) - image.min()) / span)
+            span > 0 and same(got, (image.astype(float) - image.min()) / span)
         ):
             return wrong(
                 f"{detail} That is min-max scaling, which stretches each image differently "
@@ -283,10 +198,10 @@ def check_brighten(func) -> Result:
             "Those are the right values divided by 255. Return them on the 0-255 scale.",
         ),
     ]
-    return _check_function(
+    return check_cases(
         func,
         "brighten",
-        [(im.copy(), a) for im, a in cases],
+        cases,
         _brighten_reference,
         mistakes,
         success="No wrap-around and every value clipped to [0, 255].",
@@ -332,7 +247,7 @@ def check_dense_params(func) -> Result:
             "Every input is connected to every neuron: the weights are n_inputs * n_units.",
         ),
     ]
-    return _check_function(
+    return check_cases(
         func,
         "dense_param_count",
         cases,
@@ -370,8 +285,8 @@ def check_conv_value(answer, row=1, col=3, *, x=None, kernel=None) -> Result:
     >>> print(check_conv_value(-3).message)     # doctest: +ELLIPSIS
     You gave -3; output[1, 3] is not that. That is what you get if you flipped the kernel...
     """
-    if _unfinished(answer):
-        return wrong(_UNFINISHED)
+    if is_unfinished(answer):
+        return wrong(UNFINISHED)
     ex, ek = example_6x6()
     x = ex if x is None else np.asarray(x, dtype=float)
     kernel = ek if kernel is None else np.asarray(kernel, dtype=float)
@@ -452,14 +367,11 @@ def check_conv2d(func) -> Result:
     ... # doctest: +ELLIPSIS
     my_conv2d(...) ... You flipped the kernel ...
     """
-    if _unfinished(func):
-        return wrong(_UNFINISHED)
-    name = _name(func, "my_conv2d")
+    if is_unfinished(func):
+        return wrong(UNFINISHED)
+    name = function_name(func, "my_conv2d")
     for x, kernel in _conv_cases():
-        value, problem = call_learner(func, x.copy(), kernel.copy())
-        if problem is not None:
-            return problem
-        problem = _bad_return(value, f"{name}(...)")
+        value, problem = run_case(func, (x, kernel), f"{name}(...)")
         if problem is not None:
             return problem
         try:
@@ -482,19 +394,19 @@ def check_conv2d(func) -> Result:
             else:
                 hint = "The output has H - kh + 1 rows and W - kw + 1 columns."
             return wrong(f"{call} returned shape {got.shape}, expected {expected.shape}. {hint}")
-        if _same(got, expected):
+        if same(got, expected):
             continue
         if not got.any():
             return wrong(
                 f"{call} returned only zeros. Fill in every out[i, j] with the sum of "
                 "x[i:i+kh, j:j+kw] * kernel inside two loops over i and j."
             )
-        if _same(got, expected.T):
+        if same(got, expected.T):
             return wrong(
                 f"{call} gives the right values transposed: rows and columns are swapped. "
                 "Index as x[row, column], rows first."
             )
-        if _same(got, conv2d(x, kernel[::-1, ::-1])):
+        if same(got, conv2d(x, kernel[::-1, ::-1])):
             return wrong(
                 f"{call} gives the values of the flipped kernel. You flipped the kernel "
                 "(mathematical convolution); CNNs compute cross-correlation: "
@@ -544,7 +456,7 @@ def check_conv_params(func) -> Result:
             "filter.",
         ),
     ]
-    return _check_function(
+    return check_cases(
         func,
         "conv_param_count",
         cases,
@@ -591,8 +503,8 @@ def check_edge_kernel(kernel, orientation="horizontal") -> Result:
     """
     if orientation not in ("horizontal", "vertical"):
         raise ValueError(f"orientation must be 'horizontal' or 'vertical'; got {orientation!r}.")
-    if _unfinished(kernel):
-        return wrong(_UNFINISHED)
+    if is_unfinished(kernel):
+        return wrong(UNFINISHED)
     try:
         k = np.asarray(kernel, dtype=float)
     except (TypeError, ValueError):
@@ -694,7 +606,7 @@ def check_gradient_magnitude(func) -> Result:
             "Square gx and gy separately before adding: sqrt(gx**2 + gy**2).",
         ),
     ]
-    return _check_function(
+    return check_cases(
         func,
         "magnitude",
         _magnitude_cases(),
@@ -723,14 +635,11 @@ def check_box_blur(func) -> Result:
     >>> print(check_box_blur(lambda size: np.ones((size, size))).message)   # doctest: +ELLIPSIS
     my_box_blur(3) returned an array of shape (3, 3). The weights sum to 9, so...
     """
-    if _unfinished(func):
-        return wrong(_UNFINISHED)
-    name = _name(func, "my_box_blur")
+    if is_unfinished(func):
+        return wrong(UNFINISHED)
+    name = function_name(func, "my_box_blur")
     for size in (3, 5, 1, 4):
-        value, problem = call_learner(func, size)
-        if problem is not None:
-            return problem
-        problem = _bad_return(value, f"{name}({size})")
+        value, problem = run_case(func, (size,), f"{name}({size})")
         if problem is not None:
             return problem
         try:
@@ -738,10 +647,10 @@ def check_box_blur(func) -> Result:
         except (TypeError, ValueError):
             return wrong(f"{name}({size}) should return an array of numbers; got {value!r}.")
         expected = _kernels.box_blur(size)
-        head = f"{name}({size}) returned {_show(got)}."
+        head = f"{name}({size}) returned {show(got)}."
         if got.shape != expected.shape:
             return wrong(f"{head} It should have shape ({size}, {size}).")
-        if _same(got, expected):
+        if same(got, expected):
             continue
         total = float(got.sum())
         if np.allclose(got, got.flat[0]) and not math.isclose(total, 1.0):
@@ -798,7 +707,7 @@ def check_padded_output_size(func) -> Result:
             "Add 1, don't subtract it: o = i + 2p - k + 1.",
         ),
     ]
-    return _check_function(
+    return check_cases(
         func,
         "padded_output_size",
         cases,
@@ -856,7 +765,7 @@ def check_padding_amount(func) -> Result:
             "i + 2p - k + 1 = i.",
         ),
     ]
-    return _check_function(
+    return check_cases(
         func,
         "padding_for",
         cases,
@@ -889,8 +798,8 @@ def check_coverage_map(answer, input_hw=(6, 6), kernel_size=3) -> Result:
     >>> print(check_coverage_map(neighbours).message)      # doctest: +ELLIPSIS
     At the top-left corner you have 4, expected 1. ... pixels each window covers ...
     """
-    if _unfinished(answer):
-        return wrong(_UNFINISHED)
+    if is_unfinished(answer):
+        return wrong(UNFINISHED)
     h, w = input_hw
     k = kernel_size
     expected = coverage_count((h, w), k)
@@ -907,20 +816,20 @@ def check_coverage_map(answer, input_hw=(6, 6), kernel_size=3) -> Result:
                 'padding="full").'
             )
         return wrong(f"The map has shape {got.shape}; it should be {expected.shape}.{hint}")
-    if _same(got, expected):
+    if same(got, expected):
         return correct(
             f"Corners are covered {int(expected[0, 0])} time(s), interior pixels {k * k} times "
             "(and every border pixel fewer): the edge effect."
         )
     neighbours = conv2d(np.ones((h, w)), np.ones((k, k)), padding="same")
-    if _same(got, neighbours):
+    if same(got, neighbours):
         return wrong(
             f"At the top-left corner you have {got[0, 0]:g}, expected {expected[0, 0]:g}. Your map "
             "counts the image pixels each window covers ('same' padding); count instead, for "
             "each pixel, the 'valid' windows that cover it. Hint: start from np.ones of the "
             "output's shape and spread each window's 1 over its k x k pixels ('full' padding)."
         )
-    if _same(got, np.full((h, w), k * k)):
+    if same(got, np.full((h, w), k * k)):
         return wrong(
             f"Only interior pixels are covered {k * k} times; a corner pixel lies in just one "
             "'valid' window."
@@ -993,7 +902,7 @@ def check_output_size(func) -> Result:
             "You ignored the stride: the window jumps s pixels, so divide (i + 2p - k) by s.",
         ),
     ]
-    return _check_function(
+    return check_cases(
         func,
         "my_output_size",
         cases,
@@ -1043,7 +952,7 @@ def check_same_output_size(func) -> Result:
             "up, ceil(i / s).",
         ),
     ]
-    return _check_function(
+    return check_cases(
         func,
         "tf_same_size",
         cases,
@@ -1073,8 +982,8 @@ def check_receptive_field(answer, layers=((3, 1), (3, 1), (3, 1))) -> Result:
     >>> print(check_receptive_field(9).message)         # doctest: +ELLIPSIS
     You gave 9, the receptive field is 7. ... adds k - 1 ...
     """
-    if _unfinished(answer):
-        return wrong(_UNFINISHED)
+    if is_unfinished(answer):
+        return wrong(UNFINISHED)
     fields = receptive_fields(layers)
     expected = fields[-1]
     try:

@@ -27,7 +27,6 @@ check_fc_params             08        the dense layer's parameter count of a sma
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
 
@@ -35,7 +34,19 @@ from ..activations import relu, sigmoid, softmax, softplus
 from ..losses import categorical_crossentropy
 from ..ops import pool2d
 from ..shapes import conv_params, dense_params, output_shape, output_size
-from ._core import _UNFINISHED, Result, call_learner, compare_number, correct, wrong
+from ._core import (
+    UNFINISHED,
+    Result,
+    as_floats,
+    check_cases,
+    compare_number,
+    correct,
+    function_name,
+    is_unfinished,
+    run_case,
+    show,
+    wrong,
+)
 
 __all__ = [
     "check_cross_entropy",
@@ -51,142 +62,17 @@ __all__ = [
 ]
 
 
-# ----------------------------------------------------------------------------------------------
-# Shared machinery
-# ----------------------------------------------------------------------------------------------
-def _unfinished(answer) -> bool:
-    return answer is None or answer is Ellipsis
+_NEW_ARRAY = (
+    "Return a new array instead (for example with np.maximum or np.where), so the caller's data "
+    "stays intact."
+)
 
 
-def _as_floats(value):
-    try:
-        return np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        return None
-
-
-def _same(got, expected, atol=1e-6, equal_nan=False) -> bool:
-    """Whether ``got`` equals ``expected`` (numbers or arrays: same shape, close values)."""
-    g, e = _as_floats(got), _as_floats(expected)
-    if g is None or e is None or g.shape != e.shape:
-        return False
-    return bool(np.allclose(g, e, atol=atol, rtol=1e-6, equal_nan=equal_nan))
-
-
-def _show(value) -> str:
-    """Short text for a value in a message."""
-    if isinstance(value, np.ndarray) and value.ndim == 0:
-        value = value.item()
-    if isinstance(value, np.ndarray):
-        if value.size <= 8:
-            text = np.array2string(value, separator=", ", precision=4, suppress_small=True)
-            return " ".join(text.split())
-        return f"an array of shape {value.shape}"
-    if isinstance(value, tuple | list) and len(value) <= 8:
-        items = ", ".join(_show(v) for v in value)
-        return (
-            f"({items}{',' if len(value) == 1 else ''})"
-            if isinstance(value, tuple)
-            else f"[{items}]"
-        )
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float):
-        return f"{value:.6g}"
-    return repr(value)
-
-
-def _name(func, default) -> str:
-    name = getattr(func, "__name__", None) if callable(func) else None
-    return name if isinstance(name, str) and name.isidentifier() else default
-
-
-def _copy(args):
-    return tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
-
-
-def _quiet_call(func, *args):
-    """``call_learner`` with NumPy's overflow/invalid warnings silenced (the hint explains)."""
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return call_learner(func, *args)
-
-
-def _changed_input(args, originals) -> bool:
-    return any(
-        isinstance(a, np.ndarray) and not np.array_equal(a, o, equal_nan=True)
-        for a, o in zip(args, originals, strict=True)
+def _check_cases(func, default_name, cases, reference, mistakes, **options) -> Result:
+    """:func:`~cnnlab.checks.check_cases` with this module's hint for a changed input."""
+    return check_cases(
+        func, default_name, cases, reference, mistakes, in_place_hint=_NEW_ARRAY, **options
     )
-
-
-def _not_finite(got, expected) -> bool:
-    """Whether the learner's result has inf/nan where the answer is finite."""
-    g, e = _as_floats(got), _as_floats(expected)
-    if g is None or e is None or g.shape != e.shape:
-        return False
-    return bool(np.any(~np.isfinite(g) & np.isfinite(e)))
-
-
-def _check_cases(
-    func, default_name, cases, reference, mistakes, *, success, show_args=None, not_finite=None
-):
-    """Run the learner's ``func`` on ``cases`` and compare with ``reference``.
-
-    Each call gets fresh copies of the array arguments. ``mistakes`` is a list of
-    ``(wrong_function, hint)``: when the learner's results equal a typical mistake on every
-    case, its hint is given. ``not_finite`` is the hint for inf/nan where the answer is finite
-    (overflow). ``show_args`` formats a case for the message (default: every argument).
-    """
-    if _unfinished(func):
-        return wrong(_UNFINISHED)
-    name = _name(func, default_name)
-    fmt = show_args or (lambda *args: ", ".join(_show(a) for a in args))
-    got = []
-    for args in cases:
-        call = f"{name}({fmt(*args)})"
-        given = _copy(args)
-        value, problem = _quiet_call(func, *given)
-        if problem is not None:
-            return problem
-        if value is Ellipsis:
-            return wrong(f"{call} still returns `...`. {_UNFINISHED}")
-        if value is None:
-            return wrong(f"{call} returned None. Did you forget the `return` statement?")
-        if _changed_input(given, args):
-            return wrong(
-                f"{call} changed the array it was given. Return a new array instead "
-                "(for example with np.maximum or np.where), so the caller's data stays intact."
-            )
-        got.append(value)
-    expected = [reference(*_copy(args)) for args in cases]
-    failing = [n for n in range(len(cases)) if not _same(got[n], expected[n])]
-    if not failing:
-        return correct(success)
-    first = failing[0]
-    call = f"{name}({fmt(*cases[first])})"
-    g = _as_floats(got[first])
-    if g is not None and g.ndim > 0 and g.shape != np.shape(expected[first]):
-        detail = (
-            f"{call} returned shape {g.shape}, but the answer has shape "
-            f"{np.shape(expected[first])}: {_show(expected[first])}."
-        )
-    else:
-        detail = f"{call} returned {_show(got[first])}, but the answer is {_show(expected[first])}."
-    for mistake, hint in mistakes:
-        with np.errstate(all="ignore"):
-            try:
-                matches = all(
-                    _same(got[n], mistake(*_copy(cases[n])), equal_nan=True)
-                    for n in range(len(cases))
-                )
-            except (ArithmeticError, ValueError, TypeError):
-                matches = False
-        if matches:
-            return wrong(f"{detail} {hint}")
-    if not_finite and any(_not_finite(got[n], expected[n]) for n in failing):
-        return wrong(f"{detail} {not_finite}")
-    passed = len(cases) - len(failing)
-    return wrong(f"{detail} ({passed} of {len(cases)} test cases right.)")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -492,10 +378,10 @@ def check_vanishing_depth(answer, *, factor=0.25, threshold=1e-6) -> Result:
     >>> print(check_vanishing_depth(9).message)   # doctest: +ELLIPSIS
     0.25 ** 9 = 3.8147e-06 is still above 1e-06. ... = 9.966, round up, not down.
     """
-    if _unfinished(answer):
-        return wrong(_UNFINISHED)
+    if is_unfinished(answer):
+        return wrong(UNFINISHED)
     expected = _layers_until(factor, threshold)
-    value = _as_floats(answer)
+    value = as_floats(answer)
     if value is None or value.shape != ():
         return wrong(f"The answer should be a whole number of layers; you gave {answer!r}.")
     if not math.isclose(float(value), round(float(value))):
@@ -607,28 +493,21 @@ def check_dropout_layer(func) -> Result:
     ... # doctest: +ELLIPSIS
     At inference (training=False) ... inverted dropout ...
     """
-    if _unfinished(func):
-        return wrong(_UNFINISHED)
-    name = _name(func, "dropout_layer")
+    if is_unfinished(func):
+        return wrong(UNFINISHED)
+    name = function_name(func, "dropout_layer")
 
     def run(x, rate, training, seed):
-        given = x.copy()
-        value, problem = _quiet_call(func, given, rate, training, np.random.default_rng(seed))
         call = f"{name}(x of shape {x.shape}, rate={rate}, training={training}, rng)"
-        if problem is None and value is Ellipsis:
-            problem = wrong(f"{call} still returns `...`. {_UNFINISHED}")
-        elif problem is None and value is None:
-            problem = wrong(f"{call} returned None. Did you forget the `return` statement?")
-        elif problem is None and not np.array_equal(given, x):
-            problem = wrong(
-                f"{call} changed the array it was given. Return a new array instead, so the "
-                "layer's input stays intact."
-            )
-        elif problem is None and (_as_floats(value) is None or np.shape(value) != x.shape):
-            problem = wrong(
-                f"{call} should return an array of shape {x.shape}; got {_show(value)}."
-            )
-        return (None if problem is not None else _as_floats(value)), problem, call
+        value, problem = run_case(
+            func,
+            (x, rate, training, np.random.default_rng(seed)),
+            call,
+            in_place_hint="Return a new array instead, so the layer's input stays intact.",
+        )
+        if problem is None and (as_floats(value) is None or np.shape(value) != x.shape):
+            problem = wrong(f"{call} should return an array of shape {x.shape}; got {show(value)}.")
+        return (None if problem is not None else as_floats(value)), problem, call
 
     # Inference: nothing happens.
     x = np.arange(1.0, 13.0).reshape(3, 4)
@@ -884,8 +763,8 @@ def check_fc_params(
     >>> print(check_fc_params(13 * 13 * 32 * 10).message)   # doctest: +ELLIPSIS
     the dense layer's parameters should be 54090, you gave 54080 (10 too few). ...biases...
     """
-    if _unfinished(answer):
-        return wrong(_UNFINISHED)
+    if is_unfinished(answer):
+        return wrong(UNFINISHED)
     h, w, c = input_shape
     conv_hw = output_shape((h, w), kernel_size, stride, padding)
     pool_hw = output_shape(conv_hw, pool_size, pool_size)
@@ -915,7 +794,7 @@ def check_fc_params(
             f"With 'valid' padding the {kernel_size}×{kernel_size} convolution shrinks the "
             f"image to {conv_hw[0]}×{conv_hw[1]} before pooling."
         )
-    value = _as_floats(answer)
+    value = as_floats(answer)
     if value is not None and value.shape == () and float(value) in hints:
         return wrong(f"{result.message} {hints[float(value)]}")
     return wrong(

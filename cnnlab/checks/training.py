@@ -24,7 +24,18 @@ import numpy as np
 from ..learning import align_target
 from ..learning import gd_step as _gd_step_reference
 from ..shapes import output_size
-from ._core import _UNFINISHED, Result, call_learner, correct, wrong
+from ._core import (
+    UNFINISHED,
+    Result,
+    call_learner,
+    check_cases,
+    correct,
+    function_name,
+    is_unfinished,
+    returned_nothing,
+    same,
+    wrong,
+)
 
 __all__ = [
     "CNN_SPEC",
@@ -36,91 +47,9 @@ __all__ = [
 ]
 
 
-# ----------------------------------------------------------------------------------------------
-# Shared machinery
-# ----------------------------------------------------------------------------------------------
-def _unfinished(answer) -> bool:
-    return answer is None or answer is Ellipsis
-
-
-def _name(func, default) -> str:
-    name = getattr(func, "__name__", None) if callable(func) else None
-    return name if isinstance(name, str) and name.isidentifier() else default
-
-
-def _show(value) -> str:
-    if isinstance(value, np.ndarray):
-        if value.size <= 12:
-            return np.array2string(value, precision=4, separator=", ").replace("\n", "")
-        return f"an array of shape {value.shape}"
-    return repr(value)
-
-
-def _call_text(name, args) -> str:
-    return f"{name}({', '.join(_show(a) for a in args)})"
-
-
-def _returned_nothing(value, call) -> Result | None:
-    if value is Ellipsis:
-        return wrong(f"{call} still returns `...`. {_UNFINISHED}")
-    if value is None:
-        return wrong(f"{call} returned None. Did you forget the `return` statement?")
-    return None
-
-
-def _run_cases(func, default_name, cases, reference, same, mistakes, success):
-    """Call ``func`` on every case; compare with ``reference``; name a matching mistake.
-
-    ``same(got, expected) -> bool``; ``mistakes`` is a list of ``(wrong_function, hint)``:
-    when the learner's results equal a mistake's on every case that ran, its hint is given.
-    """
-    if _unfinished(func):
-        return wrong(_UNFINISHED)
-    with np.errstate(divide="ignore", invalid="ignore"):  # 0/0 in an answer is compared as nan
-        return _compare_cases(func, default_name, cases, reference, same, mistakes, success)
-
-
-def _compare_cases(func, default_name, cases, reference, same, mistakes, success):
-    name = _name(func, default_name)
-    got, stopped = [], None
-    for args in cases:
-        value, problem = call_learner(func, *[_copy(a) for a in args])
-        if problem is None:
-            problem = _returned_nothing(value, _call_text(name, args))
-        if problem is not None:
-            stopped = problem
-            break
-        got.append(value)
-    ran = cases[: len(got)]
-    failing = [n for n, args in enumerate(ran) if not same(got[n], reference(*args))]
-    if not failing:
-        return stopped if stopped is not None else correct(success)
-    first = failing[0]
-    detail = (
-        f"{_call_text(name, ran[first])} returned {_show(got[first])}, but the answer is "
-        f"{_show(reference(*ran[first]))}."
-    )
-    for mistake, hint in mistakes:
-        try:
-            matches = all(same(got[n], mistake(*ran[n])) for n in range(len(ran)))
-        except (ArithmeticError, ValueError, TypeError, IndexError):
-            matches = False
-        if matches:
-            return wrong(f"{detail} {hint}")
-    return wrong(f"{detail} ({len(ran) - len(failing)} of {len(ran)} test cases right.)")
-
-
-def _copy(value):
-    return value.copy() if isinstance(value, np.ndarray) else value
-
-
 def _close(got, expected, atol=1e-6) -> bool:
-    try:
-        g = np.asarray(got, dtype=float)
-        e = np.asarray(expected, dtype=float)
-    except (TypeError, ValueError):
-        return False
-    return g.shape == e.shape and bool(np.allclose(g, e, atol=atol, rtol=1e-6, equal_nan=True))
+    """:func:`~cnnlab.checks.same` with nan = nan (0 / 0 in an answer is compared as nan)."""
+    return same(got, expected, atol=atol, equal_nan=True)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -279,13 +208,14 @@ def check_keras_output_shape(func) -> Result:
             "the input's channels were.",
         ),
     ]
-    return _run_cases(
+    return check_cases(
         func,
         "conv_output_shape",
         _SHAPE_CASES,
         _keras_shape,
-        _same_shape,
         mistakes,
+        compare=_same_shape,
+        max_items=12,
         success=(
             "Batch axis first, rows and columns from the size formula (ceil(size / stride) "
             "for 'same'), filters on the channel axis, which sits where data_format says."
@@ -343,7 +273,7 @@ def _learner_layers(model):
     return out
 
 
-def _activation_name(layer) -> str | None:
+def _activationfunction_name(layer) -> str | None:
     fn = getattr(layer, "activation", None)
     return getattr(fn, "__name__", None)
 
@@ -420,8 +350,8 @@ def check_cnn_model(build) -> Result:
     >>> print(check_cnn_model(...).message)    # doctest: +ELLIPSIS
     Replace the `...` ...
     """
-    if _unfinished(build):
-        return wrong(_UNFINISHED)
+    if is_unfinished(build):
+        return wrong(UNFINISHED)
     import keras
 
     if isinstance(build, keras.Model):
@@ -435,7 +365,7 @@ def check_cnn_model(build) -> Result:
                     "uses channels_last: keras.Input(shape=(28, 28, 1))."
                 )
             return problem
-        problem = _returned_nothing(model, f"{_name(build, 'build_my_cnn')}()")
+        problem = returned_nothing(model, f"{function_name(build, 'build_my_cnn')}()")
         if problem is not None:
             return problem
         if not isinstance(model, keras.Model):
@@ -472,9 +402,9 @@ def check_cnn_model(build) -> Result:
         nxt = layers[i + 1] if i + 1 < len(layers) else None
         relu_after = nxt is not None and (
             type(nxt).__name__ == "ReLU"
-            or (type(nxt).__name__ == "Activation" and _activation_name(nxt) == "relu")
+            or (type(nxt).__name__ == "Activation" and _activationfunction_name(nxt) == "relu")
         )
-        if _activation_name(layer) != "relu" and not relu_after:
+        if _activationfunction_name(layer) != "relu" and not relu_after:
             return wrong(
                 f"The Conv2D layer {layer.name!r} has no ReLU. Without a non-linearity two "
                 "convolutions in a row are just one bigger linear filter: use "
@@ -555,13 +485,14 @@ def check_per_class_accuracy(func) -> Result:
             "class: its diagonal entry over its row sum.",
         ),
     ]
-    return _run_cases(
+    return check_cases(
         func,
         "per_class_accuracy",
         _CM_CASES,
         _per_class,
-        _close,
         mistakes,
+        compare=_close,
+        max_items=12,
         success="Each class's correct predictions over its number of images: the diagonal "
         "divided by the row sums.",
     )
@@ -617,7 +548,7 @@ def check_gd_step(func) -> Result:
     def reference(kernel, patches, targets, lr):
         return _gd_step_reference(kernel, patches, targets, lr)
 
-    def same(got, expected):
+    def same_kernel(got, expected):
         try:
             return _close(_as_kernel(got, expected.shape), expected, atol=1e-8)
         except (TypeError, ValueError):
@@ -653,13 +584,14 @@ def check_gd_step(func) -> Result:
             "kernel - learning_rate * grad.",
         ),
     ]
-    return _run_cases(
+    return check_cases(
         func,
         "gd_step",
         _gd_cases(),
         reference,
-        same,
         mistakes,
+        compare=same_kernel,
+        max_items=12,
         success="kernel - learning_rate * 2/M * patches.T @ (patches @ kernel - targets): one "
         "step downhill on the mean squared error.",
     )
@@ -734,13 +666,14 @@ def check_align_valid(func) -> Result:
             "the bottom/right.",
         ),
     ]
-    return _run_cases(
+    return check_cases(
         func,
         "align_valid",
         _align_cases(),
         reference,
-        _close,
         mistakes,
+        compare=_close,
+        max_items=12,
         success="Output (i, j) of a valid k x k convolution lines up with pixel "
         "(i + (k-1)//2, j + (k-1)//2): crop the same margin on both sides.",
     )
