@@ -28,14 +28,17 @@ Reproducibility on CPU
 :func:`set_seed` (``keras.utils.set_random_seed``) seeds Python, NumPy and TensorFlow, and
 :func:`build_cnn` seeds every initializer and the dropout layer from its own ``seed``. With a
 fixed seed these are exactly reproducible: initial weights, dropout masks and the shuffling
-order of :func:`make_dataset`. What is *not* guaranteed bit for bit is the arithmetic of
-multi-threaded CPU kernels (oneDNN convolutions and their gradients, reductions): their
-floating-point summation order may depend on thread scheduling, so two runs can drift apart
-in the last bits and, after a few thousand steps, in the second or third decimal of the
-accuracy. ``set_seed(seed, deterministic_ops=True)`` calls
-``tf.config.experimental.enable_op_determinism()``, which makes TensorFlow choose
-deterministic kernels (or raise for ops that have none) at some cost in speed; results can
-still differ between machines, CPU instruction sets and TensorFlow versions.
+order of :func:`make_dataset`. The floating-point arithmetic of the CPU kernels (oneDNN
+convolutions, their gradients, reductions) is *not* promised to be reproducible: how a sum is
+split depends on the number of intra-op threads (``tf.config.threading``), the CPU's
+instruction set and the TensorFlow/oneDNN version. In practice (TensorFlow 2.21, 2 CPU
+cores), two training runs with the same seed and the same thread count gave bit-identical
+weights, while 1 and 2 threads gave slightly different ones (after 200 steps of MNIST the
+running loss differed in the fourth decimal).
+``set_seed(seed, deterministic_ops=True)`` additionally calls
+``tf.config.experimental.enable_op_determinism()``, which makes TensorFlow pick
+deterministic kernels (or raise for ops that have none), at some cost in speed; it still does
+not make results equal across machines or versions.
 """
 
 from __future__ import annotations
@@ -631,8 +634,9 @@ def make_dataset(
 
     The images stay in their own dtype (uint8 for MNIST: 47 MB, against 376 MB as float64);
     each batch is gathered by index and the model's ``Rescaling`` layer turns it into float32
-    0-1 values on the fly. (``model.fit(x_uint8, y)`` on NumPy arrays keeps uint8 too; this
-    pipeline adds a seeded shuffling order and batch-level gathering, which is faster.)
+    0-1 values on the fly. (``model.fit(x_uint8, y)`` on NumPy arrays keeps uint8 too, at the
+    same speed; this pipeline makes the shuffling order explicit and seeded, and can be
+    reused for ``fit``, ``evaluate`` and ``predict``.)
     The dataset shuffles itself: call ``model.fit(dataset, shuffle=False, ...)``, or Keras
     warns that its own ``shuffle=True`` default is ignored.
 
