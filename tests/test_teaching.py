@@ -143,6 +143,7 @@ def test_same_padding_table_rows():
 
 def test_same_padding_table_matches_keras():
     import keras  # a hard dependency: a missing Keras must fail, not skip
+
     for row in teaching.same_padding_table([5, 6, 7, 28], [1, 2, 3], kernel_size=4) + (
         teaching.same_padding_table([5, 6, 7], [2, 3], kernel_size=3)
     ):
