@@ -27,6 +27,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,6 +80,8 @@ class ExecutionResult:
     budget_seconds: float
     failure: str | None = None  # timeout, dead kernel, ... (not an error output of a cell)
     cells_not_run: list[int] = field(default_factory=list)
+    #: The ``extra_cells`` run after the notebook in the same kernel, with their outputs.
+    extra: list = field(default_factory=list)
 
     @property
     def peak_rss_mib(self) -> float | None:
@@ -106,7 +109,9 @@ def _kernel_spec_dir(tmp: Path, python: str) -> Path:
     return spec.parent
 
 
-async def _execute(path: Path, cwd: Path, budget: float, python: str) -> ExecutionResult:
+async def _execute(
+    path: Path, cwd: Path, budget: float, python: str, extra_cells: Sequence[str]
+) -> ExecutionResult:
     from jupyter_client.kernelspec import KernelSpecManager
     from jupyter_client.manager import AsyncKernelManager
     from nbclient import NotebookClient
@@ -128,7 +133,7 @@ async def _execute(path: Path, cwd: Path, budget: float, python: str) -> Executi
             resources={"metadata": {"path": str(cwd)}},
         )
         started = time.perf_counter()
-        failure, not_run, probe = None, [], {}
+        failure, not_run, probe, extra = None, [], {}, []
         async with client.async_setup_kernel(cwd=str(cwd), env=kernel_env(), cleanup_kc=True):
             msg_id = client.kc.kernel_info()
             info = await client.async_wait_for_reply(msg_id)
@@ -157,6 +162,17 @@ async def _execute(path: Path, cwd: Path, budget: float, python: str) -> Executi
                 expr = (reply or {}).get("content", {}).get("user_expressions", {}).get("probe")
                 if expr and expr.get("status") == "ok":
                     probe = json.loads(ast.literal_eval(expr["data"]["text/plain"]))
+                for source in extra_cells:  # after the probe: not part of the notebook's cost
+                    nb.cells.append(nbformat.v4.new_code_cell(source))  # nbclient writes it back
+                    try:
+                        await client.async_execute_cell(nb.cells[-1], len(nb.cells) - 1)
+                    except (CellTimeoutError, DeadKernelError) as err:
+                        nb.cells[-1].outputs.append(
+                            nbformat.v4.new_output(
+                                "error", ename=type(err).__name__, evalue=str(err), traceback=[]
+                            )
+                        )
+                    extra.append(nb.cells.pop())
             client.set_widgets_metadata()
         if not_run and failure is None:
             failure = f"stopped after {2 * budget:.0f} s (twice the budget): cells not run"
@@ -170,18 +186,26 @@ async def _execute(path: Path, cwd: Path, budget: float, python: str) -> Executi
         budget_seconds=budget,
         failure=failure,
         cells_not_run=not_run,
+        extra=extra,
     )
 
 
 def execute_notebook(
-    path: Path, *, cwd: Path | None = None, budget: float | None = None, python: str | None = None
+    path: Path,
+    *,
+    cwd: Path | None = None,
+    budget: float | None = None,
+    python: str | None = None,
+    extra_cells: Sequence[str] = (),
 ) -> ExecutionResult:
     """Execute ``path`` top to bottom in a fresh kernel and measure it.
 
     The kernel is ``python`` (default: this interpreter, i.e. the project venv), started in
     ``cwd`` (default: the notebook's folder) with :func:`kernel_env`. Errors in cells do not
     stop the run (every error is reported by :func:`error_outputs`); a cell running longer than
-    twice the budget, or the whole run passing twice the budget, does.
+    twice the budget, or the whole run passing twice the budget, does. ``extra_cells`` (code)
+    run afterwards in the same kernel, as a learner's later cells would, outside the measured
+    time and memory; they come back with their outputs in ``result.extra``.
     """
     path = Path(path)
     run = _execute(
@@ -189,11 +213,23 @@ def execute_notebook(
         Path(cwd or path.parent),
         budget if budget is not None else budget_seconds(path),
         python or sys.executable,
+        list(extra_cells),
     )
     # asyncio.run refuses to start inside a thread that already runs an event loop (Playwright's
     # sync API leaves one in the main thread); a worker thread always has none.
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, run).result()
+
+
+def output_text(cell) -> str:
+    """All the text a code cell showed (streams, plain-text and HTML results, errors)."""
+    parts = []
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "error":
+            parts.append(f"{output.get('ename')}: {output.get('evalue')}")
+        else:
+            parts.append(_text(output))
+    return "\n".join(parts)
 
 
 def _text(output) -> str:

@@ -19,3 +19,7 @@ settings.register_profile(
     database=None,
 )
 settings.load_profile("cnnlab")
+
+# tests/notebook_guards/*.py run inside an executed notebook's kernel (tests/test_notebooks.py),
+# where the notebook's variables exist; they are not modules to import or collect.
+collect_ignore_glob = ["notebook_guards/*.py"]

@@ -28,6 +28,7 @@ from _jupyter import (
     execute_notebook,
     missing_sliders,
     notebook_paths,
+    output_text,
 )
 
 NOTEBOOKS = notebook_paths()
@@ -41,6 +42,14 @@ BULLET = re.compile(r"^(?:[-*+]|\d+[.)])\s+\S", re.M)
 NUMBERED_ITEM = re.compile(r"^\d+\.\s", re.M)
 LINK = re.compile(r"https?://|\]\(")
 CHECKER_CALL = re.compile(r"\bchecks\.\w+\s*\(|\bcheck_\w+\s*\(")
+#: A solution is a collapsed markdown block holding one fenced Python block: one click to read,
+#: nothing that Run All could execute.
+SOLUTION = re.compile(
+    r"<details>\s*<summary>.*?</summary>.*?```python\n(?P<code>.*?)```\s*</details>", re.S
+)
+CORRECT, NOT_YET = "✅ Correct!", "❌ Not yet."
+CLAIM_FAILED = "✗ Not with these values"
+GUARDS_DIR = ROOT / "tests" / "notebook_guards"
 
 
 def _load_make_nav():
@@ -64,6 +73,75 @@ def _tags(cell) -> list[str]:
 
 def _tagged(nb, tag: str) -> list[int]:
     return [i for i, cell in enumerate(nb.cells) if tag in _tags(cell)]
+
+
+def solution_code(cell) -> str | None:
+    """The Python code inside a solution cell's collapsed block (None if it has none)."""
+    match = SOLUTION.search(cell.source) if cell.cell_type == "markdown" else None
+    return match.group("code") if match else None
+
+
+def exercises(nb) -> list[tuple[int, int, int]]:
+    """(stub, check, solution) cell indices of each exercise, in order.
+
+    An exercise is a markdown prompt tagged ``exercise``, then a code stub tagged ``exercise``,
+    a check cell and a solution cell (the anatomy test reports notebooks that differ).
+    """
+    cells = nb.cells
+    prompts = [i for i in _tagged(nb, "exercise") if cells[i].cell_type == "markdown"]
+    summary = (_tagged(nb, "summary") or [len(cells)])[0]
+    found = []
+    for n, start in enumerate(prompts):
+        end = prompts[n + 1] if n + 1 < len(prompts) else summary
+        segment = range(start + 1, end)
+        stubs = [i for i in segment if "exercise" in _tags(cells[i])]
+        checks = [i for i in segment if "check" in _tags(cells[i])]
+        solutions = [i for i in segment if "solution" in _tags(cells[i])]
+        if stubs and checks and solutions:
+            found.append((stubs[0], checks[-1], solutions[-1]))
+    return found
+
+
+def visible_asserts(nb) -> list[str]:
+    """Bare ``assert`` statements in code cells a learner sees (every code cell not hidden)."""
+    found = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or cell.metadata.get("jupyter", {}).get("source_hidden"):
+            continue
+        try:
+            tree = ast.parse(_python(cell.source))
+        except SyntaxError:
+            continue  # reported by code_problems
+        found += [
+            f"cell {i} line {node.lineno}: {ast.unparse(node)[:70]}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Assert)
+        ]
+    return found
+
+
+def guard_source(path: Path) -> str | None:
+    """``tests/notebook_guards/<notebook stem>.py``: asserts run in the notebook's kernel."""
+    guard = GUARDS_DIR / f"{path.stem}.py"
+    return guard.read_text() if guard.exists() else None
+
+
+def extra_cells(path: Path) -> list[str]:
+    """What the tests run after a notebook, in its kernel, in this order.
+
+    1. every check cell again, as a learner would re-run one after Run All;
+    2. the notebook's guards (statistical and regression thresholds), if it has any;
+    3. for each exercise, its own solution followed by its own check.
+    """
+    nb = _read(path)
+    found = exercises(nb)
+    cells = [nb.cells[check].source for _, check, _ in found]
+    guard = guard_source(path)
+    if guard is not None:
+        cells.append(guard)
+    for _, check, solution in found:
+        cells.append((solution_code(nb.cells[solution]) or "") + "\n" + nb.cells[check].source)
+    return cells
 
 
 def _python(source: str) -> str:
@@ -186,11 +264,15 @@ def _exercise_problems(nb) -> list[str]:
         if not solutions:
             problems.append(f"{where}: no cell tagged 'solution' after check cell {check}")
         for i in solutions:
-            if cells[i].cell_type != "code":
-                problems.append(f"solution cell {i} must be a code cell")
-            if cells[i].metadata.get("jupyter", {}).get("source_hidden") is not True:
+            if cells[i].cell_type != "markdown":
                 problems.append(
-                    f"solution cell {i} must be collapsed: metadata.jupyter.source_hidden = true"
+                    f"solution cell {i} must be a markdown cell (a code cell would run under "
+                    "Run All and redefine the learner's names)"
+                )
+            elif solution_code(cells[i]) is None:
+                problems.append(
+                    f"solution cell {i} must hold one ```python block inside "
+                    "<details><summary>…</summary> … </details>"
                 )
     return problems
 
@@ -299,6 +381,21 @@ def test_code_has_no_star_import_or_eval(path):
     assert code_problems(_read(path)) == []
 
 
+@pytest.mark.parametrize("path", WITH_FIXTURE, ids=WITH_FIXTURE_IDS)
+def test_no_bare_assert_in_cells_a_learner_sees(path):
+    # A learner who changes a parameter must meet a sentence, never an AssertionError: claims
+    # that teach use cnnlab.checks.claim, thresholds live in tests/notebook_guards/.
+    assert visible_asserts(_read(path)) == []
+
+
+def test_visible_asserts_and_solution_parsing_can_fail():
+    nb = _fixture()
+    nb.cells.append(nbformat.v4.new_code_cell("x = 1\nassert x == 1"))
+    assert visible_asserts(nb) == [f"cell {len(nb.cells) - 1} line 2: assert x == 1"]
+    assert solution_code(nbformat.v4.new_markdown_cell("no block")) is None
+    assert [len(e) for e in exercises(nb)] == [3, 3]
+
+
 def test_index_has_no_outputs():
     index = NOTEBOOKS_DIR / make_nav.INDEX_NAME
     assert index.exists(), "notebooks/index.ipynb is missing: run `python tools/make_nav.py`"
@@ -395,10 +492,19 @@ def test_anatomy_accepts_fixture_and_names_each_deviation():
 
     assert "at least 2 exercises" in problems_after(one_exercise)
 
-    def visible_solution(nb):
-        nb.cells[_index_of(nb, "solution")].metadata.pop("jupyter")
+    def executable_solution(nb):
+        i = _index_of(nb, "solution")
+        nb.cells[i] = nbformat.v4.new_code_cell(
+            solution_code(nb.cells[i]), metadata=nb.cells[i].metadata
+        )
 
-    assert "source_hidden" in problems_after(visible_solution)
+    assert "must be a markdown cell" in problems_after(executable_solution)
+
+    def open_solution(nb):
+        cell = nb.cells[_index_of(nb, "solution")]
+        cell.source = cell.source.replace("<details>", "").replace("</details>", "")
+
+    assert "<details>" in problems_after(open_solution)
 
     def solution_before_check(nb):
         check, solution = _index_of(nb, "check"), _index_of(nb, "solution")
@@ -535,7 +641,7 @@ def executed():
 
     def run(path: Path):
         if path not in cache:
-            cache[path] = execute_notebook(path)
+            cache[path] = execute_notebook(path, extra_cells=extra_cells(path))
         return cache[path]
 
     return run
@@ -561,6 +667,66 @@ def test_runs_within_time_budget(path, executed):
         f"{path.name} took {result.seconds:.1f} s (budget {result.budget_seconds:.0f} s); "
         f"peak memory {result.peak_rss_mib:.0f} MiB"
     )
+
+
+def _rerun_guard_solution(result):
+    """Split ``result.extra`` into (re-run checks, guard cell or None, solution+check cells)."""
+    n = len(exercises(result.nb))
+    has_guard = guard_source(result.path) is not None
+    return result.extra[:n], (result.extra[n] if has_guard else None), result.extra[n + has_guard :]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", WITH_FIXTURE, ids=WITH_FIXTURE_IDS)
+def test_run_all_then_check_still_says_not_yet(path, executed):
+    # Run All on an untouched notebook, then re-run each check: no solution may have run into
+    # the learner's names, so every check still reports "Not yet".
+    result = executed(path)
+    assert result.failure is None, result.failure
+    found = exercises(result.nb)
+    assert len(found) >= 2
+    first = [output_text(result.nb.cells[check]) for _, check, _ in found]
+    again = [output_text(cell) for cell in _rerun_guard_solution(result)[0]]
+    assert all(NOT_YET in text and CORRECT not in text for text in first + again), first + again
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", WITH_FIXTURE, ids=WITH_FIXTURE_IDS)
+def test_own_solutions_pass_their_own_checkers(path, executed):
+    result = executed(path)
+    assert result.failure is None, result.failure
+    solved = _rerun_guard_solution(result)[2]
+    assert len(solved) == len(exercises(result.nb)) >= 2
+    texts = [output_text(cell) for cell in solved]
+    assert all(CORRECT in text for text in texts), texts
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", WITH_FIXTURE, ids=WITH_FIXTURE_IDS)
+def test_claims_and_guards_hold_with_the_notebooks_own_settings(path, executed):
+    # claim() prints a sentence instead of raising when a learner's change breaks a statement;
+    # with the notebook's own settings every claim must hold, and so must the guards.
+    result = executed(path)
+    assert result.failure is None, result.failure
+    failed = [
+        f"cell {i}: {line}"
+        for i, cell in enumerate(result.nb.cells)
+        if cell.cell_type == "code"
+        for line in output_text(cell).splitlines()
+        if CLAIM_FAILED in line
+    ]
+    assert failed == []
+    guard = _rerun_guard_solution(result)[1]
+    if guard is not None:
+        assert _output_errors(guard) == [], output_text(guard)
+
+
+def _output_errors(cell) -> list[str]:
+    return [
+        f"{o.get('ename')}: {o.get('evalue')}"
+        for o in cell.outputs
+        if o.get("output_type") == "error"
+    ]
 
 
 @pytest.mark.slow

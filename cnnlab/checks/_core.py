@@ -13,7 +13,9 @@ The per-notebook modules build on these pieces:
 * :func:`run_case` calls the learner's function once, quietly, on copies of the inputs, and
   reports a crash, a missing ``return`` or an input changed in place;
 * :func:`check_cases` runs a list of cases against a reference and reports the first failing
-  one, with the hint of a typical mistake when the answers match it.
+  one, with the hint of a typical mistake when the answers match it;
+* :func:`claim` shows a statement of the prose as one readable line (never raising), where a
+  notebook would otherwise ``assert`` it.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ __all__ = [
     "call_text",
     "changed_inputs",
     "check_cases",
+    "claim",
     "compare_array",
     "compare_number",
     "copy_arrays",
@@ -86,6 +89,90 @@ class Result:
         return (
             f'<div class="cnnlab-check" style="background:{colour};border-left:6px solid {border};'
             f'padding:0.6em 1em;font-size:1.1em;color:#111"><b>{head}</b> {body}</div>'
+        )
+
+
+def _agree(a, b, atol: float, rtol: float) -> bool:
+    """Equality for :func:`claim`: exact for whole numbers and text, close for floats."""
+    if isinstance(a, str | bytes | tuple | list) or isinstance(b, str | bytes | tuple | list):
+        if isinstance(a, tuple | list) and isinstance(b, tuple | list) and len(a) == len(b):
+            return all(_agree(x, y, atol, rtol) for x, y in zip(a, b, strict=True))
+        return a == b
+    fa, fb = as_floats(a), as_floats(b)
+    if fa is None or fb is None or fa.shape != fb.shape:
+        return False
+    if np.issubdtype(np.asarray(a).dtype, np.floating) or np.issubdtype(
+        np.asarray(b).dtype, np.floating
+    ):
+        return bool(np.allclose(fa, fb, atol=atol, rtol=rtol))
+    return bool(np.array_equal(fa, fb))
+
+
+def claim(statement: str, *values, atol: float = 1e-6, rtol: float = 1e-6) -> None:
+    """Print one line saying whether a statement of the prose holds for the values computed.
+
+    A notebook uses this where it would otherwise write ``assert``: the line reads ``✓ …``
+    when the statement holds and, when a learner's change of a parameter makes it false, a
+    sentence saying so instead of an ``AssertionError``. The notebook goes on either way.
+
+    Parameters
+    ----------
+    statement : str
+        The claim in words or as a formula, e.g. ``"o = i − k + 1"``.
+    *values
+        One value: the claim holds when it is true (for an array: when every element is).
+        Two or more: the claim holds when all are equal to the first (whole numbers, strings
+        and tuples exactly; floating-point values within ``atol`` + ``rtol`` · |value|). The
+        line shows short values joined by ``=``.
+    atol, rtol : float, default 1e-6
+        Tolerances for floating-point values.
+
+    Returns
+    -------
+    None
+        Nothing (so a cell that ends with a claim shows only its line). The tests that
+        execute the notebooks read these lines: a ``✗`` with the notebook's own settings fails
+        them.
+
+    Raises
+    ------
+    TypeError
+        If no value is given (a bug in the notebook, not in the learner's answer).
+
+    Examples
+    --------
+    >>> claim("o = i − k + 1", 120 - 5 + 1, 116)
+    ✓ o = i − k + 1: 116 = 116
+    >>> claim("dropout helped", 0.91 > 0.95)
+    ✗ Not with these values: dropout helped. The text was written for the notebook's own settings; with yours the numbers above tell the story.
+    >>> claim("the shapes agree", (4, 4), (6 - 3 + 1, 6 - 3 + 1))
+    ✓ the shapes agree: (4, 4) = (4, 4)
+    >>> claim("two sums agree", 3, 4)
+    ✗ Not with these values: two sums agree (3 ≠ 4). The text was written for the notebook's own settings; with yours the numbers above tell the story.
+    """
+    if not values:
+        raise TypeError("claim() needs the statement and at least one value to check")
+    if len(values) == 1:
+        value = values[0]
+        try:
+            holds = bool(np.all(value))
+        except (TypeError, ValueError):
+            holds = False
+        shown = ""
+    else:
+        first = values[0]
+        holds = all(_agree(first, v, atol, rtol) for v in values[1:])
+        small = [v for v in values if not (isinstance(v, np.ndarray) and v.size > 8)]
+        shown = ": " + " = ".join(show(v) for v in values) if len(small) == len(values) else ""
+        if not holds and shown:
+            shown = shown.replace(" = ", " ≠ ", 1) if len(values) == 2 else shown
+    if holds:
+        print(f"✓ {statement}{shown}")
+    else:
+        detail = f" ({shown[2:]})" if shown else ""
+        print(
+            f"✗ Not with these values: {statement}{detail}. The text was written for the "
+            "notebook's own settings; with yours the numbers above tell the story."
         )
 
 
