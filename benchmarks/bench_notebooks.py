@@ -14,6 +14,7 @@ kernel's high-water resident set size (``getrusage``).
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import sys
 from pathlib import Path
@@ -42,7 +43,9 @@ def main(argv=None) -> int:
         return 1
     print(
         f"Python {platform.python_version()} · {psutil.cpu_count()} CPUs · "
-        f"{psutil.virtual_memory().total / 2**30:.0f} GiB RAM\n"
+        f"{psutil.virtual_memory().total / 2**30:.0f} GiB RAM · load average "
+        + " ".join(f"{x:.2f}" for x in os.getloadavg())
+        + "\n"
     )
     print(
         "| notebook | wall time (s) | budget (s) | kernel start (s) | peak memory (MiB) "

@@ -3,10 +3,15 @@
 Static tests read the committed ``.ipynb`` files (no outputs, the tagged cells of
 CONTRIBUTING.md's "Notebook anatomy", slide metadata, no ``import *`` or ``eval``). The ``slow``
 tests execute each notebook once per session in a fresh kernel of the project venv
-(``tests/_jupyter.py``) and check the executed copy: no errors or tracebacks, within the time
-budget, and the explorer's "kernel size", "stride" and "padding" sliders in the stored widget
-state. ``tests/fixtures/notebooks/00-explorer-fixture.ipynb`` runs through the same checks, and
-broken copies of it show that each check can fail.
+(``tests/_jupyter.py``) and check the executed copy: no errors or tracebacks, the explorer's
+"kernel size", "stride" and "padding" sliders in the stored widget state, every claim line true.
+In the same kernel they then re-run each check (still "Not yet": no solution ran under Run All),
+run the notebook's guards (``tests/notebook_guards/``) and each exercise's own solution followed
+by its own check ("Correct"). ``tests/fixtures/notebooks/00-explorer-fixture.ipynb`` runs
+through the same checks, and broken copies of it show that each check can fail.
+
+Time and memory budgets are figures, not assertions: ``benchmarks/bench_notebooks.py`` prints
+them (a run longer than twice the budget is still stopped here, as a hang).
 """
 
 from __future__ import annotations
@@ -656,17 +661,6 @@ def test_runs_without_errors(path, executed):
     code_cells = [c for c in result.nb.cells if c.cell_type == "code"]
     assert all(c.execution_count is not None for c in code_cells)
     assert error_outputs(result.nb) == []
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("path", WITH_FIXTURE, ids=WITH_FIXTURE_IDS)
-def test_runs_within_time_budget(path, executed):
-    result = executed(path)
-    assert result.failure is None, result.failure
-    assert result.seconds <= result.budget_seconds, (
-        f"{path.name} took {result.seconds:.1f} s (budget {result.budget_seconds:.0f} s); "
-        f"peak memory {result.peak_rss_mib:.0f} MiB"
-    )
 
 
 def _rerun_guard_solution(result):
