@@ -42,7 +42,7 @@ from .plotting import (
     style_context,
 )
 from .shapes import resolve_padding
-from .teaching import coverage_count
+from .teaching import coverage_count, example_6x6
 
 __all__ = [
     "FIGURES",
@@ -140,15 +140,18 @@ def sliding_window_figure(step=5):
 
 @_styled
 def sliding_window_animation():
-    """The sliding window of :func:`sliding_window_figure` over all 16 positions.
+    """The worked example of notebook 01 over all 16 window positions.
+
+    The input and kernel are :func:`cnnlab.teaching.example_6x6`, the 6x6 image and the
+    ``[[1, 0, -1]] * 3`` vertical-edge kernel that the notebook computes by hand right below
+    the animation, so every number in it can be checked there (the first output is -5).
 
     Returns
     -------
     matplotlib.animation.FuncAnimation
     """
-    return animate_sliding_window(
-        demo_input((6, 6)), kernels.sobel_vertical(), interval=700, hold=3
-    )
+    x, kernel = example_6x6()
+    return animate_sliding_window(x, kernel, interval=700, hold=3)
 
 
 @_styled
