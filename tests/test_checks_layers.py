@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pytest
 
+import cnnlab
 from cnnlab import checks
 from cnnlab.checks import layers
 
@@ -27,6 +28,12 @@ def max_pool(x, size):
 
 def pooled_shape(h, w, depth, pool_size, stride):
     return ((h - pool_size) // stride + 1, (w - pool_size) // stride + 1, depth)
+
+
+def orders_agree(x, mode):
+    relu_after_pool = cnnlab.relu(cnnlab.pool2d(x, 2, mode=mode))
+    relu_before_pool = cnnlab.pool2d(cnnlab.relu(x), 2, mode=mode)
+    return np.allclose(relu_after_pool, relu_before_pool)
 
 
 def my_relu(x):
@@ -60,6 +67,7 @@ def cross_entropy(y_true, probs):
 FUNCTION_CHECKERS = {
     layers.check_max_pool: max_pool,
     layers.check_pooled_shape: pooled_shape,
+    layers.check_orders_agree: orders_agree,
     layers.check_relu: my_relu,
     layers.check_softplus_derivative: softplus_derivative,
     layers.check_inverted_dropout: apply_dropout,
@@ -193,9 +201,61 @@ def test_pooled_shape_mistakes():
     )
 
 
+def test_orders_agree_needs_the_map_not_only_the_mode():
+    def pool(x, mode):
+        return cnnlab.pool2d(x, 2, mode=mode)
+
+    def elementwise(x, mode):
+        return cnnlab.relu(pool(x, mode)) == pool(cnnlab.relu(x), mode)
+
+    def by_mode_only(x, mode):
+        return mode == "max"
+
+    def always(x, mode):
+        return True
+
+    def pool_after_relu_vs_plain_pool(x, mode):
+        return np.allclose(pool(x, mode), pool(cnnlab.relu(x), mode))
+
+    def swapped(x, mode):
+        return not orders_agree(x, mode)
+
+    assert "element by element" in _message(layers.check_orders_agree(elementwise))
+    message = _message(layers.check_orders_agree(by_mode_only))
+    assert "mode='avg') returned False, but the answer is True" in message
+    assert "not only from the mode" in message
+    assert "always agree" in _message(layers.check_orders_agree(always))
+    assert "missing its ReLU" in _message(layers.check_orders_agree(pool_after_relu_vs_plain_pool))
+    assert "wrong way round" in _message(layers.check_orders_agree(swapped))
+
+
+def test_orders_agree_reference_is_the_commuting_fact():
+    # max pooling commutes with ReLU on every map; average pooling fails on a mixed-sign window
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        x = rng.normal(size=(6, 6))
+        assert layers._orders_agree_reference(x, "max")
+    assert not layers._orders_agree_reference(np.array([[-3.0, 1.0], [1.0, 1.0]]), "avg")
+    assert layers._orders_agree_reference(np.array([[3.0, 1.0], [1.0, 1.0]]), "avg")
+
+
 # ----------------------------------------------------------------------------------------------
 # 06 · ReLU and softplus
 # ----------------------------------------------------------------------------------------------
+def test_relu_with_builtin_max_gets_np_maximum_hint():
+    def builtin_max(x):
+        return max(0, x)
+
+    def python_if(x):
+        return 0 if x < 0 else x
+
+    for func in (builtin_max, python_if):
+        message = _message(layers.check_relu(func))
+        assert "truth value of an array" in message
+        assert "np.maximum(x, 0)" in message and "built-in max(0, x)" in message
+        assert "Read the message" not in message
+
+
 def test_relu_mistakes():
     def relu_in_place(x):
         x[x < 0] = 0

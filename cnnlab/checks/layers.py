@@ -13,6 +13,7 @@ checker                     notebook  the learner provides
 ==========================  ========  ========================================================
 check_max_pool              05        ``max_pool(x, size)``: non-overlapping max pooling
 check_pooled_shape          05        ``pooled_shape(h, w, depth, pool_size, stride)``
+check_orders_agree          05        ``orders_agree(x, mode)``: ReLU then pool == pool then ReLU?
 check_relu                  06        ``my_relu(x)``, element-wise
 check_softplus_derivative   06        ``softplus_derivative(x)``: the logistic function
 check_vanishing_depth       06        how many sigmoid layers until the gradient < 1e-6
@@ -54,6 +55,7 @@ __all__ = [
     "check_fc_params",
     "check_inverted_dropout",
     "check_max_pool",
+    "check_orders_agree",
     "check_pooled_shape",
     "check_relu",
     "check_softmax",
@@ -232,6 +234,110 @@ def check_pooled_shape(func) -> Result:
     )
 
 
+def _orders_agree_reference(x, mode):
+    return bool(np.allclose(relu(pool2d(x, 2, mode=mode)), pool2d(relu(x), 2, mode=mode)))
+
+
+def _orders_cases():
+    rng = np.random.default_rng(50)
+    return [
+        # one window all negative, the others mixed: max pooling still commutes with ReLU
+        (np.array([[-3.0, -1, 2, -5], [-2, -4, -1, 1], [4, -6, 0, 3], [-1, 2, -2, -7]]), "max"),
+        (np.array([[-3.0, 1, 2, 0], [1, 1, 4, 2], [0, 5, 1, 1], [3, 2, 2, 0]]), "avg"),  # -3 + 3
+        (np.array([[1.0, 2, 0, 4], [3, 0, 1, 1], [2, 2, 5, 0], [0, 1, 3, 3]]), "avg"),  # all >= 0
+        (-np.arange(1.0, 17.0).reshape(4, 4), "avg"),  # all negative: both orders give 0
+        (-np.arange(1.0, 17.0).reshape(4, 4), "max"),
+        (rng.normal(size=(6, 6)), "max"),
+        (rng.normal(size=(6, 6)), "avg"),
+    ]
+
+
+def check_orders_agree(func) -> Result:
+    """Check a learner's ``orders_agree(x, mode)``: does ReLU commute with 2×2 pooling on ``x``?
+
+    Parameters
+    ----------
+    func : callable
+        ``func(x, mode)`` with ``x`` a 2-D map and ``mode`` ``"max"`` or ``"avg"``: returns
+        True when ReLU after 2×2 pooling (stride 2) gives the same map as 2×2 pooling after
+        ReLU, else False. The cases include maps where average pooling agrees (no window mixes
+        signs) and where it does not, so an answer that only looks at ``mode`` is rejected.
+
+    Returns
+    -------
+    Result
+
+    Examples
+    --------
+    >>> import cnnlab
+    >>> def orders_agree(x, mode):
+    ...     relu_after = cnnlab.relu(cnnlab.pool2d(x, 2, mode=mode))
+    ...     relu_before = cnnlab.pool2d(cnnlab.relu(x), 2, mode=mode)
+    ...     return np.allclose(relu_after, relu_before)
+    >>> check_orders_agree(orders_agree).passed
+    True
+    >>> print(check_orders_agree(lambda x, mode: mode == "max").message)
+    ... # doctest: +ELLIPSIS
+    orders_agree(x = [[...]], mode='avg') returned False, but the answer is True. ...
+    """
+
+    def after(x, m):
+        return relu(pool2d(x, 2, mode=m))
+
+    def before(x, m):
+        return pool2d(relu(x), 2, mode=m)
+
+    mistakes = [
+        (
+            lambda x, m: after(x, m) == before(x, m),
+            "Return one True or False for the whole map: `a == b` compares element by element; "
+            "np.allclose(a, b) (or np.array_equal) compares the whole arrays.",
+        ),
+        (
+            lambda x, m: m == "max",
+            "Decide from the map itself, not only from the mode: compute both orders on `x` and "
+            "compare them. With average pooling the orders agree on some maps (no window mixes "
+            "positive and negative values) and not on others.",
+        ),
+        (
+            lambda x, m: True,
+            "Your function says the orders always agree. Compare relu(pool(x)) with "
+            "pool(relu(x)), two different orders; on a window such as [[-3, 1], [1, 1]] average "
+            "pooling then ReLU gives 0, ReLU then average pooling gives 0.75.",
+        ),
+        (
+            lambda x, m: bool(np.allclose(pool2d(x, 2, mode=m), before(x, m))),
+            "One order is missing its ReLU: compare cnnlab.relu(cnnlab.pool2d(x, 2, mode=mode)) "
+            "(pool, then ReLU) with cnnlab.pool2d(cnnlab.relu(x), 2, mode=mode) (ReLU, then "
+            "pool).",
+        ),
+        (
+            lambda x, m: bool(np.allclose(after(x, m), pool2d(x, 2, mode=m))),
+            "One order is missing its ReLU: compare cnnlab.relu(cnnlab.pool2d(x, 2, mode=mode)) "
+            "(pool, then ReLU) with cnnlab.pool2d(cnnlab.relu(x), 2, mode=mode) (ReLU, then "
+            "pool).",
+        ),
+        (
+            lambda x, m: not _orders_agree_reference(x, m),
+            "True and False are the wrong way round: return True when the two orders give the "
+            "same map.",
+        ),
+    ]
+    return _check_cases(
+        func,
+        "orders_agree",
+        _orders_cases(),
+        _orders_agree_reference,
+        mistakes,
+        show_args=lambda x, m: f"x = {show(x, max_items=16)}, mode={m!r}",
+        success=(
+            "Max pooling and ReLU commute on every map: ReLU never changes which value is the "
+            "largest, so relu(max) = max(relu). Average pooling commutes only when no window "
+            "mixes positive and negative values."
+        ),
+    )
+
+
 # ----------------------------------------------------------------------------------------------
 # 06 · ReLU and softplus
 # ----------------------------------------------------------------------------------------------
@@ -244,6 +350,8 @@ def check_relu(func) -> Result:
     True
     >>> print(check_relu(np.abs).message)   # doctest: +ELLIPSIS
     absolute(...) returned [2. , 0.5, 0. , 0.5, 3. ], ... ReLU sets negative values to 0; ...
+    >>> print(check_relu(lambda x: max(0, x)).message)   # doctest: +ELLIPSIS
+    Your function raised ValueError ... built-in max(0, x) ... np.maximum(x, 0) compares ...
     """
     cases = [
         (np.array([-2.0, -0.5, 0.0, 0.5, 3.0]),),
@@ -285,7 +393,7 @@ def check_relu(func) -> Result:
             "kink at 0.",
         ),
     ]
-    return _check_cases(
+    result = _check_cases(
         func,
         "my_relu",
         cases,
@@ -293,6 +401,13 @@ def check_relu(func) -> Result:
         mistakes,
         success="Negative values become 0 and positive values pass unchanged.",
     )
+    if not result.passed and "truth value of an array" in result.message:
+        return wrong(
+            f"{result.message.split(' Read the message')[0]} Python's built-in max(0, x) and "
+            "`if x < 0` work on one number at a time, not on a whole array; "
+            "np.maximum(x, 0) compares every element with 0."
+        )
+    return result
 
 
 def check_softplus_derivative(func) -> Result:
