@@ -7,6 +7,8 @@ import math
 
 import numpy as np
 import pytest
+from numpy.lib.stride_tricks import sliding_window_view
+from scipy import signal
 
 import cnnlab
 from cnnlab import checks
@@ -14,57 +16,15 @@ from cnnlab.checks import basics
 from cnnlab.teaching import coverage_count
 
 # ----------------------------------------------------------------------------------------------
-# Reference solutions, as a learner would write them in the notebooks
+# Correct answers are written here independently of the checkers' references (and differently
+# from the notebooks' own solutions, which tests/test_notebooks.py runs through these checkers):
+# a checker that compared with a broken reference would reject them.
 # ----------------------------------------------------------------------------------------------
 
 
-def normalise(image):
-    return image / 255
-
-
-def brighten(image, amount):
-    return np.clip(image.astype(np.int16) + amount, 0, 255).astype(np.uint8)
-
-
-def dense_param_count(n_inputs, n_units):
-    return n_inputs * n_units + n_units
-
-
-def my_conv2d(x, kernel):
-    kh, kw = kernel.shape
-    out = np.zeros((x.shape[0] - kh + 1, x.shape[1] - kw + 1))
-    for i in range(out.shape[0]):
-        for j in range(out.shape[1]):
-            out[i, j] = np.sum(x[i : i + kh, j : j + kw] * kernel)
-    return out
-
-
-def conv_param_count(kernel_size, in_channels, filters):
-    return (kernel_size * kernel_size * in_channels + 1) * filters
-
-
-def magnitude(gx, gy):
-    return np.sqrt(gx**2 + gy**2)
-
-
-def my_box_blur(size):
-    return np.ones((size, size)) / (size * size)
-
-
-def padded_output_size(i, k, p):
-    return i + 2 * p - k + 1
-
-
-def padding_for(k, mode):
-    return {"valid": 0, "same": (k - 1) // 2, "full": k - 1}[mode]
-
-
-def my_output_size(i, k, s, p):
-    return (i + 2 * p - k) // s + 1
-
-
-def tf_same_size(i, s):
-    return math.ceil(i / s)
+def correlate_valid(x, kernel):
+    """'valid' cross-correlation from SciPy, not cnnlab: the independent oracle for conv2d."""
+    return signal.correlate2d(x, kernel, mode="valid")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -154,8 +114,8 @@ def test_learner_function_name_appears_in_the_message():
 # ----------------------------------------------------------------------------------------------
 # 00 · Images as arrays
 # ----------------------------------------------------------------------------------------------
-def test_normalise_accepts_reference_and_float32_version():
-    assert basics.check_normalise(normalise).passed
+def test_normalise_accepts_float64_and_float32_versions():
+    assert basics.check_normalise(lambda im: np.divide(im, 255.0)).passed
     assert basics.check_normalise(lambda im: im.astype(np.float32) / np.float32(255)).passed
 
 
@@ -177,8 +137,11 @@ def test_normalise_rejects_typical_mistakes(mistake, hint):
     assert hint in result.message
 
 
-def test_brighten_accepts_reference_and_float_output():
-    assert basics.check_brighten(brighten).passed
+def test_brighten_accepts_integer_and_float_output():
+    def widened(im, a):
+        return np.minimum(np.maximum(im.astype(np.int64) + a, 0), 255).astype(np.uint8)
+
+    assert basics.check_brighten(widened).passed
     assert basics.check_brighten(lambda im, a: np.clip(im + float(a), 0, 255)).passed
 
 
@@ -198,9 +161,8 @@ def test_brighten_rejects_typical_mistakes(mistake, hint):
     assert "250" in result.message or "brighten(" in result.message
 
 
-def test_dense_params_accepts_reference():
-    result = basics.check_dense_params(dense_param_count)
-    assert result.passed
+def test_dense_params_accepts_a_correct_count():
+    assert basics.check_dense_params(lambda n, u: (n + 1) * u).passed
 
 
 @pytest.mark.parametrize(
@@ -254,20 +216,23 @@ def test_conv_value_custom_example_and_bad_position():
         basics.check_conv_value(1, 5, 0)
 
 
-def test_conv2d_accepts_loops_and_cnnlab():
-    assert basics.check_conv2d(my_conv2d).passed
-    assert basics.check_conv2d(cnnlab.conv2d).passed
-    assert basics.check_conv2d(lambda x, k: my_conv2d(x, k).tolist()).passed  # lists are fine
+def test_conv2d_accepts_independent_implementations():
+    def windows(x, k):
+        return np.einsum("ijuv,uv->ij", sliding_window_view(x, k.shape), k)
+
+    assert basics.check_conv2d(correlate_valid).passed
+    assert basics.check_conv2d(windows).passed
+    assert basics.check_conv2d(lambda x, k: correlate_valid(x, k).tolist()).passed  # lists too
 
 
 @pytest.mark.parametrize(
     ("mistake", "hint"),
     [
-        (lambda x, k: my_conv2d(x, k[::-1, ::-1]), "You flipped the kernel"),
-        (lambda x, k: my_conv2d(x, k)[:-1, :-1], "Off by one"),
+        (lambda x, k: correlate_valid(x, k[::-1, ::-1]), "You flipped the kernel"),
+        (lambda x, k: correlate_valid(x, k)[:-1, :-1], "Off by one"),
         (lambda x, k: cnnlab.conv2d(x, k, padding="same"), "'valid'"),
-        (lambda x, k: my_conv2d(x, k) + 1, "differs in"),
-        (lambda x, k: my_conv2d(x.T, k.T), "swapped"),
+        (lambda x, k: correlate_valid(x, k) + 1, "differs in"),
+        (lambda x, k: correlate_valid(x.T, k.T), "swapped"),
         (
             lambda x, k: np.zeros((x.shape[0] - k.shape[0] + 1, x.shape[1] - k.shape[1] + 1)),
             "only zeros",
@@ -285,18 +250,17 @@ def test_conv2d_catches_a_flip_the_symmetric_example_hides():
     the asymmetric second case must catch the mistake."""
 
     def flip_rows(x, k):
-        return my_conv2d(x, k[::-1, :])
+        return correlate_valid(x, k[::-1, :])
 
     x, kernel = cnnlab.teaching.example_6x6()
-    np.testing.assert_array_equal(flip_rows(x, kernel), my_conv2d(x, kernel))
+    np.testing.assert_array_equal(flip_rows(x, kernel), correlate_valid(x, kernel))
     result = basics.check_conv2d(flip_rows)
     assert not result.passed
     assert "(4, 5)" in result.message
 
 
-def test_conv_params_accepts_reference():
-    assert basics.check_conv_params(conv_param_count).passed
-    assert basics.check_conv_params(lambda k, c, f: cnnlab.conv_params(k, c, f)).passed
+def test_conv_params_accepts_a_correct_count():
+    assert basics.check_conv_params(lambda k, c, f: f * k**2 * c + f).passed
 
 
 @pytest.mark.parametrize(
@@ -358,9 +322,9 @@ def test_edge_kernel_vertical_sign_and_bad_orientation():
         basics.check_edge_kernel(cnnlab.kernels.sobel_vertical(), "diagonal")
 
 
-def test_gradient_magnitude_accepts_reference():
-    assert basics.check_gradient_magnitude(magnitude).passed
+def test_gradient_magnitude_accepts_correct_versions():
     assert basics.check_gradient_magnitude(np.hypot).passed
+    assert basics.check_gradient_magnitude(lambda gx, gy: np.linalg.norm([gx, gy], axis=0)).passed
 
 
 @pytest.mark.parametrize(
@@ -379,9 +343,8 @@ def test_gradient_magnitude_rejects_typical_mistakes(mistake, hint):
     assert hint in result.message
 
 
-def test_box_blur_accepts_reference():
-    assert basics.check_box_blur(my_box_blur).passed
-    assert basics.check_box_blur(cnnlab.kernels.box_blur).passed
+def test_box_blur_accepts_a_correct_kernel():
+    assert basics.check_box_blur(lambda n: np.full((n, n), 1 / n**2)).passed
 
 
 @pytest.mark.parametrize(
@@ -402,9 +365,8 @@ def test_box_blur_rejects_typical_mistakes(mistake, hint):
 # ----------------------------------------------------------------------------------------------
 # 03 · Padding
 # ----------------------------------------------------------------------------------------------
-def test_padded_output_size_accepts_reference():
-    assert basics.check_padded_output_size(padded_output_size).passed
-    assert basics.check_padded_output_size(lambda i, k, p: cnnlab.output_size(i, k, 1, p)).passed
+def test_padded_output_size_accepts_counting_the_window_positions():
+    assert basics.check_padded_output_size(lambda i, k, p: len(range(i + 2 * p - k + 1))).passed
 
 
 @pytest.mark.parametrize(
@@ -415,6 +377,7 @@ def test_padded_output_size_accepts_reference():
         (lambda i, k, p: i - k + 1, "ignored the padding"),
         (lambda i, k, p: i + 2 * p - k - 1, "don't subtract"),
         (lambda i, k, p: i, "test cases right"),
+        (lambda i, k, p: (i + 2 * p - k) / 2 + 1, "true division `/`"),
     ],
 )
 def test_padded_output_size_rejects_typical_mistakes(mistake, hint):
@@ -423,8 +386,10 @@ def test_padded_output_size_rejects_typical_mistakes(mistake, hint):
     assert hint in result.message
 
 
-def test_padding_amount_accepts_reference():
-    assert basics.check_padding_amount(padding_for).passed
+def test_padding_amount_accepts_correct_versions():
+    assert basics.check_padding_amount(
+        lambda k, m: {"valid": 0, "same": k // 2}.get(m, k - 1)
+    ).passed
     assert basics.check_padding_amount(
         lambda k, mode: cnnlab.padding_amounts(mode, 10, k)[0]
     ).passed
@@ -437,6 +402,7 @@ def test_padding_amount_accepts_reference():
         (lambda k, m: {"valid": 0, "same": (k - 1) // 2, "full": k}[m], "not k"),
         (lambda k, m: {"valid": 0, "same": (k + 1) // 2, "full": k - 1}[m], "2p = k - 1"),
         (lambda k, m: {"valid": 0, "same": k - 1, "full": k - 1}[m], "half as much"),
+        (lambda k, m: {"valid": 0, "same": k / 2, "full": k - 1}[m], "`(k - 1) // 2`"),
     ],
 )
 def test_padding_amount_rejects_typical_mistakes(mistake, hint):
@@ -458,6 +424,7 @@ def test_coverage_map_accepts_reference_and_the_conv_trick():
         (cnnlab.conv2d(np.ones((6, 6)), np.ones((3, 3)), padding="same"), "'same' padding"),
         (np.full((6, 6), 9), "corner pixel lies in just one"),
         (cnnlab.conv2d(np.ones((6, 6)), np.ones((3, 3))), 'padding="full"'),
+        (cnnlab.conv2d(np.ones((6, 6)), np.ones((3, 3)), padding="full"), "at only 4x4 positions"),
         (coverage_count((6, 6), 3) + np.eye(6), "differs in"),
         ("map", "array of numbers"),
     ],
@@ -471,8 +438,8 @@ def test_coverage_map_rejects_typical_mistakes(answer, hint):
 # ----------------------------------------------------------------------------------------------
 # 04 · Stride
 # ----------------------------------------------------------------------------------------------
-def test_output_size_accepts_reference():
-    assert basics.check_output_size(my_output_size).passed
+def test_output_size_accepts_counting_the_window_starts():
+    assert basics.check_output_size(lambda i, k, s, p: len(range(0, i + 2 * p - k + 1, s))).passed
     assert basics.check_output_size(lambda i, k, s, p: math.floor((i + 2 * p - k) / s) + 1).passed
 
 
@@ -485,6 +452,8 @@ def test_output_size_accepts_reference():
         (lambda i, k, s, p: (i + p - k) // s + 1, "both sides"),
         (lambda i, k, s, p: (i + 2 * p - k + 1) // s, "Divide first"),
         (lambda i, k, s, p: i + 2 * p - k + 1, "ignored the stride"),
+        (lambda i, k, s, p: (i + 2 * p - k) / s, "floor division `//`"),  # no + 1 either
+        (lambda i, k, s, p: (i + p - k) / s + 1, "floor division `//`"),
     ],
 )
 def test_output_size_rejects_typical_mistakes(mistake, hint):
@@ -499,8 +468,9 @@ def test_output_size_names_the_case_that_does_not_fit():
     assert "the answer is 2." in result.message
 
 
-def test_same_output_size_accepts_reference():
-    assert basics.check_same_output_size(tf_same_size).passed
+def test_same_output_size_accepts_counting_the_steps():
+    assert basics.check_same_output_size(lambda i, s: len(range(0, i, s))).passed
+    assert basics.check_same_output_size(lambda i, s: math.ceil(i / s)).passed
 
 
 @pytest.mark.parametrize(
@@ -511,6 +481,7 @@ def test_same_output_size_accepts_reference():
         (lambda i, s: i, "does not keep the size"),
         (lambda i, s: round(i / s), "nearest"),
         (lambda i, s: (i + 2 - 3) // s, "test cases right"),
+        (lambda i, s: i / s + 1, "true division `/`"),
     ],
 )
 def test_same_output_size_rejects_typical_mistakes(mistake, hint):

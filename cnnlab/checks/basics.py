@@ -30,6 +30,7 @@ check_receptive_field          04          the receptive field of a stack of lay
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -69,6 +70,40 @@ __all__ = [
     "check_receptive_field",
     "check_same_output_size",
 ]
+
+
+def _not_whole(value) -> bool:
+    """Whether ``value`` is a finite number with a fractional part (what true division gives)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return False
+    return math.isfinite(number) and not number.is_integer()
+
+
+def _whole_number_hint(func, mistakes, hint):
+    """``(func, mistakes)`` for :func:`check_cases`, with one more mistake after ``mistakes``:
+    "some answer is not a whole number" (a learner's true division ``/`` instead of ``//``).
+
+    The learner's function is wrapped so that its answers are recorded; the extra mistake
+    returns those answers, case by case, when one of them has a fractional part, so it matches
+    any such function that no catalogued mistake explained first.
+    """
+    if not callable(func):
+        return func, mistakes
+    answers = {}
+
+    @functools.wraps(func)
+    def recorded(*args):
+        answers[args] = value = func(*args)
+        return value
+
+    def fractional(*args):
+        if not any(_not_whole(v) for v in answers.values()):
+            raise ValueError("every answer is a whole number")
+        return answers[args]
+
+    return recorded, [*mistakes, (fractional, hint)]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -360,10 +395,10 @@ def check_conv2d(func) -> Result:
 
     Examples
     --------
-    >>> import cnnlab
-    >>> check_conv2d(cnnlab.conv2d).passed
+    >>> from scipy import signal
+    >>> check_conv2d(lambda x, k: signal.correlate2d(x, k, mode="valid")).passed
     True
-    >>> print(check_conv2d(lambda x, k: cnnlab.conv2d(x, k[::-1, ::-1])).message)
+    >>> print(check_conv2d(lambda x, k: signal.convolve2d(x, k, mode="valid")).message)
     ... # doctest: +ELLIPSIS
     my_conv2d(...) ... You flipped the kernel ...
     """
@@ -707,6 +742,13 @@ def check_padded_output_size(func) -> Result:
             "Add 1, don't subtract it: o = i + 2p - k + 1.",
         ),
     ]
+    func, mistakes = _whole_number_hint(
+        func,
+        mistakes,
+        "Some of your answers are fractions, which true division `/` gives; a size is a whole "
+        "number of window positions. With stride 1 nothing needs dividing: "
+        "o = i + 2p - k + 1 (use floor division `//` if you divide).",
+    )
     return check_cases(
         func,
         "padded_output_size",
@@ -765,6 +807,13 @@ def check_padding_amount(func) -> Result:
             "i + 2p - k + 1 = i.",
         ),
     ]
+    func, mistakes = _whole_number_hint(
+        func,
+        mistakes,
+        "Some of your answers are fractions, which true division `/` gives (3 / 2 = 1.5); "
+        "padding is a whole number of pixels. For an odd k, (k - 1) / 2 is whole: write "
+        "`(k - 1) // 2`.",
+    )
     return check_cases(
         func,
         "padding_for",
@@ -814,6 +863,13 @@ def check_coverage_map(answer, input_hw=(6, 6), kernel_size=3) -> Result:
                 " That is the size of the output; the coverage map has one count per input "
                 f"pixel. Try conv2d(np.ones(({h - k + 1}, {w - k + 1})), np.ones(({k}, {k})), "
                 'padding="full").'
+            )
+        elif got.shape == (h + k - 1, w + k - 1):
+            hint = (
+                f" That is a 'full' convolution of the whole {h}x{w} image: it spreads a 1 from "
+                "every pixel, and counts positions of a padded input. Spread the ones from the "
+                f"window positions instead: a 'valid' {k}x{k} window fits at only "
+                f"{h - k + 1}x{w - k + 1} positions, one 1 for each."
             )
         return wrong(f"The map has shape {got.shape}; it should be {expected.shape}.{hint}")
     if same(got, expected):
@@ -902,6 +958,13 @@ def check_output_size(func) -> Result:
             "You ignored the stride: the window jumps s pixels, so divide (i + 2p - k) by s.",
         ),
     ]
+    func, mistakes = _whole_number_hint(
+        func,
+        mistakes,
+        "Some of your answers are fractions, which true division `/` gives; a size counts "
+        "whole windows. Round down with floor division `//` (or `math.floor`): a window that "
+        "does not fit is dropped.",
+    )
     return check_cases(
         func,
         "my_output_size",
@@ -940,7 +1003,8 @@ def check_same_output_size(func) -> Result:
         ),
         (
             lambda i, s: i / s,
-            "Sizes are whole numbers: round up, ceil(i / s).",
+            "Sizes are whole numbers, but true division `/` gives fractions: round up, "
+            "ceil(i / s) (in Python `-(-i // s)` or `math.ceil(i / s)`).",
         ),
         (
             lambda i, s: i,
@@ -952,6 +1016,12 @@ def check_same_output_size(func) -> Result:
             "up, ceil(i / s).",
         ),
     ]
+    func, mistakes = _whole_number_hint(
+        func,
+        mistakes,
+        "Some of your answers are fractions, which true division `/` gives; a size is a whole "
+        "number. TensorFlow rounds i / s up: `-(-i // s)` or `math.ceil(i / s)`.",
+    )
     return check_cases(
         func,
         "tf_same_size",
