@@ -19,6 +19,9 @@ check_align_valid              10          ``align_valid(y, kernel_size)``: crop
 
 from __future__ import annotations
 
+import functools
+import math
+
 import numpy as np
 
 from ..learning import align_target
@@ -97,6 +100,23 @@ def _as_shape(value):
 
 def _same_shape(got, expected) -> bool:
     return _as_shape(got) == tuple(expected)
+
+
+def _has_fraction(value) -> bool:
+    """Whether a learner's shape holds a number that is not whole (``/`` instead of ``//``)."""
+    if not isinstance(value, tuple | list):
+        return False
+    return any(
+        isinstance(v, float | np.floating) and math.isfinite(v) and not float(v).is_integer()
+        for v in value
+    )
+
+
+_TRUE_DIVISION = (
+    "Some sizes are not whole numbers: `/` divides exactly ((28 - 5) / 2 + 1 = 12.5), but a "
+    "window fits a whole number of times. Round down with `//`: (size - kernel_size) // strides "
+    "+ 1 (and round up for 'same': math.ceil(size / strides))."
+)
 
 
 _SHAPE_CASES = [
@@ -208,8 +228,18 @@ def check_keras_output_shape(func) -> Result:
             "the input's channels were.",
         ),
     ]
-    return check_cases(
-        func,
+    if is_unfinished(func):
+        return wrong(UNFINISHED)
+    returned = []
+
+    @functools.wraps(func)
+    def recording(*args):
+        value = func(*args)
+        returned.append(value)
+        return value
+
+    result = check_cases(
+        recording,
         "conv_output_shape",
         _SHAPE_CASES,
         _keras_shape,
@@ -221,6 +251,9 @@ def check_keras_output_shape(func) -> Result:
             "for 'same'), filters on the channel axis, which sits where data_format says."
         ),
     )
+    if not result.passed and any(_has_fraction(value) for value in returned):
+        return wrong(f"{result.message} {_TRUE_DIVISION}")
+    return result
 
 
 # ----------------------------------------------------------------------------------------------
@@ -290,6 +323,15 @@ def _layer_hint(n, got, expected, got_all, expected_all) -> str:
         return f"Your model has extra layers from layer {n + 1} on ({got[0]} {got[1]})."
     g_kind, g_shape, g_params = got
     e_kind, e_shape, e_params = expected
+    extra_dense = sum(kind == "Dense" for kind, *_ in got_all) > sum(
+        kind == "Dense" for kind, *_ in expected_all
+    )
+    if g_kind == "Dense" and extra_dense:
+        return (
+            f"{where} is an extra Dense layer with {g_shape[-1]} units. The spec has only one "
+            f"Dense layer, the last one, with {expected_all[-1][1][-1]} units (one per class): "
+            "remove the hidden Dense layer."
+        )
     if g_kind == e_kind == "Conv2D" and g_shape[-1] == e_shape[-1] and g_shape[:2] != e_shape[:2]:
         if g_shape[0] > e_shape[0]:
             return (
@@ -618,8 +660,8 @@ def check_align_valid(func) -> Result:
     func : callable
         ``func(y, kernel_size)`` with ``y`` a full-size target map (H, W) (one value per
         pixel); must return the (H - k + 1, W - k + 1) part of ``y`` that lines up with
-        ``conv2d(x, kernel, padding="valid")`` for a k x k kernel: output (i, j) sits on the
-        pixel under the kernel's centre tap, ``y[i + c, j + c]`` with ``c = (k - 1) // 2``.
+        ``conv2d(x, kernel, padding="valid")`` for a k x k kernel: output (r, c) sits on the
+        pixel under the kernel's centre tap, ``y[r + h, c + h]`` with ``h = (k - 1) // 2``.
 
     Returns
     -------
@@ -628,8 +670,8 @@ def check_align_valid(func) -> Result:
     Examples
     --------
     >>> def align_valid(y, k):
-    ...     c = (k - 1) // 2
-    ...     return y[c : c + y.shape[0] - k + 1, c : c + y.shape[1] - k + 1]
+    ...     h = (k - 1) // 2
+    ...     return y[h : h + y.shape[0] - k + 1, h : h + y.shape[1] - k + 1]
     >>> check_align_valid(align_valid).passed
     True
     >>> print(check_align_valid(lambda y, k: y[: y.shape[0] - k + 1, : y.shape[1] - k + 1]).message)
@@ -645,12 +687,12 @@ def check_align_valid(func) -> Result:
             lambda y, k: y[: y.shape[0] - k + 1, : y.shape[1] - k + 1],
             "You kept the top-left corner, so each target sits (k - 1) // 2 pixels up and left "
             "of the window's centre: the learned kernel would come out shifted into the corner. "
-            "Output (i, j) sits on pixel (i + c, j + c), c = (k - 1) // 2: crop c on each side.",
+            "Output (r, c) sits on pixel (r + h, c + h), h = (k - 1) // 2: crop h on each side.",
         ),
         (
             lambda y, k: y[k - 1 :, k - 1 :],
-            "You kept the bottom-right corner (cut k - 1 at the top and left). Output (i, j) "
-            "sits on pixel (i + c, j + c) with c = (k - 1) // 2: crop the same c on each side.",
+            "You kept the bottom-right corner (cut k - 1 at the top and left). Output (r, c) "
+            "sits on pixel (r + h, c + h) with h = (k - 1) // 2: crop the same h on each side.",
         ),
         (
             lambda y, k: y[
@@ -674,6 +716,6 @@ def check_align_valid(func) -> Result:
         mistakes,
         compare=_close,
         max_items=12,
-        success="Output (i, j) of a valid k x k convolution lines up with pixel "
-        "(i + (k-1)//2, j + (k-1)//2): crop the same margin on both sides.",
+        success="Output (r, c) of a valid k x k convolution lines up with pixel "
+        "(r + (k-1)//2, c + (k-1)//2): crop the same margin on both sides.",
     )
