@@ -1,6 +1,14 @@
 # Two commands do all set-up (see README.md):
-#   make lab    create .venv on first use, install cnnlab, open JupyterLab on the index
-#   make test   create .venv on first use, install cnnlab with its test extra, run every check
+#   make lab         create .venv on first use, install cnnlab, open JupyterLab on the index
+#                    (as root, e.g. in a container, it adds --allow-root and says so)
+#   make test        create .venv on first use, install cnnlab with its test extra, run every
+#                    check: lint, unit tests, doctests, notebooks, browser tests (what CI runs)
+# For contributors:
+#   make check       the quick loop: lint + unit tests and doctests (no notebooks, no browser)
+#   make lint        ruff check + ruff format --check;  make format: fix what ruff can
+#   make figures     regenerate imgs/;  make nav: regenerate navigation links and the index
+#   make benchmarks  print speed and memory figures (import time, conv2d, explorers, notebooks,
+#                    MNIST); measurements, not pass/fail tests
 # Requires Python >= 3.10 with the venv module (Debian/Ubuntu: apt-get install python3-venv).
 
 PYTHON ?= python3
@@ -9,8 +17,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.cnnlab-installed
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-k conv -x"`.
 PYTEST_ARGS ?=
+# Extra arguments for JupyterLab, e.g. `make lab LAB_ARGS="--no-browser --port=8890"`.
+LAB_ARGS ?=
+# The unit tests: everything except executing notebooks, training models and driving a browser.
+QUICK_TESTS := -m "not slow and not browser"
 
-.PHONY: lab test lint format figures nav benchmarks clean
+.PHONY: lab test check lint format figures nav benchmarks clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "cnnlab needs Python >= 3.10; found " + sys.version.split()[0])'
@@ -21,13 +33,24 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	@touch $(STAMP)
 
+# The server's root is the repository, not notebooks/ (JupyterLab's default when given a file):
+# the notebooks show figures through relative links to ../imgs/.
+# JupyterLab refuses to start as root unless told --allow-root. Root is normal in containers
+# and cloud VMs, so say why and allow it there. `exec` lets Ctrl+C reach JupyterLab directly.
+LAB := $(BIN)/jupyter lab --ServerApp.root_dir='$(CURDIR)' notebooks/index.ipynb
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/index.ipynb
+	@if [ "$$(id -u)" = 0 ]; then \
+	  echo "Running as root (as in a container): starting JupyterLab with --allow-root."; \
+	  set -- --allow-root; \
+	fi; \
+	echo "$(LAB) $$* $(LAB_ARGS)"; \
+	exec $(LAB) "$$@" $(LAB_ARGS)
 
-test: $(STAMP)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+check: lint
+	$(BIN)/python -m pytest $(QUICK_TESTS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -44,6 +67,7 @@ nav: $(STAMP)
 	$(BIN)/python tools/make_nav.py
 
 benchmarks: $(STAMP)
+	$(BIN)/python benchmarks/bench_import.py
 	$(BIN)/python benchmarks/bench_conv.py
 	$(BIN)/python benchmarks/bench_widgets.py
 	$(BIN)/python benchmarks/bench_notebooks.py
