@@ -2,8 +2,9 @@
 
 * pyproject.toml's ``[project].dependencies`` and environment.yml (Binder) name the same
   packages, every environment.yml pin satisfies pyproject's range and says why it is there.
-* ``import cnnlab`` in a fresh interpreter imports none of TensorFlow, matplotlib, ipywidgets
-  or scikit-image and takes at most 0.5 s (best of 3).
+* ``import cnnlab`` in a fresh interpreter imports none of TensorFlow, Keras, matplotlib,
+  ipywidgets or scikit-image. How long it takes is a measurement, not a property, so it is
+  printed by ``benchmarks/bench_import.py`` (``make benchmarks``) instead of asserted here.
 * ``.ci/run`` runs ``make test``, and the README shows that same command.
 """
 
@@ -29,7 +30,6 @@ ENVIRONMENT = ROOT / "environment.yml"
 # the installer conda uses for the pip section.
 NOT_DEPENDENCIES = {"python", "pip"}
 HEAVY_MODULES = ("tensorflow", "keras", "matplotlib", "ipywidgets", "skimage")
-IMPORT_BUDGET_S = 0.5
 PIN_LINE = re.compile(
     r"^\s*-\s+(?P<name>[A-Za-z0-9_.\-]+)\s*(?P<op>==|=)\s*(?P<version>[^\s#]+)"
     r"\s*(?:#\s*(?P<reason>.*\S))?\s*$"
@@ -142,18 +142,16 @@ def test_pin_checks_would_catch_a_bad_pin(monkeypatch, tmp_path):
 
 
 IMPORT_PROBE = """
-import json, sys, time
-start = time.perf_counter()
+import json, sys
 import cnnlab
-seconds = time.perf_counter() - start
 heavy = sorted({name.split(".")[0] for name in sys.modules} & set(sys.argv[1:]))
-print(json.dumps({"seconds": seconds, "heavy": heavy, "file": cnnlab.__file__}))
+print(json.dumps({"heavy": heavy, "file": cnnlab.__file__}))
 """
 
 
-def _import_cnnlab(cwd) -> dict:
+def _import_cnnlab(cwd, heavy=HEAVY_MODULES) -> dict:
     out = subprocess.run(
-        [sys.executable, "-c", IMPORT_PROBE, *HEAVY_MODULES],
+        [sys.executable, "-c", IMPORT_PROBE, *heavy],
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -163,13 +161,15 @@ def _import_cnnlab(cwd) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def test_import_cnnlab_is_light_and_fast(tmp_path):
-    runs = [_import_cnnlab(tmp_path) for _ in range(3)]
-    assert runs[0]["file"] == str(ROOT / "cnnlab" / "__init__.py")
-    for run in runs:
-        assert run["heavy"] == [], f"import cnnlab imported {run['heavy']}"
-    best = min(run["seconds"] for run in runs)
-    assert best <= IMPORT_BUDGET_S, f"import cnnlab took {best:.2f} s (best of 3)"
+def test_import_cnnlab_is_light(tmp_path):
+    run = _import_cnnlab(tmp_path)
+    assert run["file"] == str(ROOT / "cnnlab" / "__init__.py")
+    assert run["heavy"] == [], f"import cnnlab imported {run['heavy']}"
+
+
+def test_import_probe_sees_heavy_modules(tmp_path):
+    """The probe above would notice a heavy import: NumPy, which cnnlab does import, shows up."""
+    assert _import_cnnlab(tmp_path, heavy=("numpy", "tensorflow"))["heavy"] == ["numpy"]
 
 
 def _ci_test_command() -> str:
