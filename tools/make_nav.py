@@ -44,6 +44,16 @@ INDEX_INTRO = (
     "explore the idea live, exercises that check your answers, and runs on its own in under a "
     "minute (the complete CNN in about three)."
 )
+INDEX_PREREQUISITES = (
+    "**Before you start.** You need Python and NumPy basics (arrays, indexing, small "
+    "functions). From notebook 06 on the notebooks also use the basic words of neural "
+    "networks: a *neuron* (a weighted sum of inputs plus a bias, then an activation), a *loss* "
+    "(one number saying how wrong the outputs are), *gradient descent* (nudging every weight "
+    "against the gradient of the loss), an *epoch* (one pass over the training data) and a "
+    "*validation set* (examples held back from training to measure generalisation). "
+    "Notebook 00 recalls them in one line each; notebook 08 explains losses, 09 training with "
+    "epochs and a validation set, and 10 gradient descent step by step."
+)
 DASHBOARD_NAME = "dashboard.ipynb"
 DASHBOARD_LINE = (
     "- **Classroom dashboard.** [The dashboard](dashboard.ipynb) puts the convolution and "
@@ -59,8 +69,9 @@ offline, so you can start anywhere; following the order above builds the ideas s
 **stride** and **padding** (plus the topic's own controls). Drag a handle, or click it and \
 use the arrow keys; the picture and the numbers next to it update at once.
 - **Exercises.** Each exercise has a code cell for your answer: replace the `...`, run it, \
-then run the *check* cell below it. It says **Correct** or gives a specific hint. The \
-solution sits in the collapsed cell after the check: click the three dots to reveal it.
+then run the *check* cell below it. It says **Correct** or gives a specific hint. Under the \
+check, a **Show a solution** block opens with a click; it is text, so Run All never runs it \
+and never overwrites your answer. To try a solution, copy its code into the exercise cell.
 - **Getting around.** The links at the top and bottom of every notebook lead to the \
 previous notebook, back here, and to the next one.
 - **Lecturers.** Every cell carries slide metadata, so each notebook presents as a slide \
@@ -198,7 +209,7 @@ def index_notebook(entries: list[Entry], *, dashboard: bool = False):
     listing = "## The notebooks\n\n" + "\n".join(lines) if lines else "## The notebooks\n"
     cells = []
     for cell_id, source, slide in (
-        ("index-title", f"{INDEX_TITLE}\n\n{INDEX_INTRO}", "slide"),
+        ("index-title", f"{INDEX_TITLE}\n\n{INDEX_INTRO}\n\n{INDEX_PREREQUISITES}", "slide"),
         ("index-notebooks", listing, "slide"),
         ("index-usage", usage, "slide"),
     ):
