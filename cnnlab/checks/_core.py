@@ -98,6 +98,8 @@ def _agree(a, b, atol: float, rtol: float) -> bool:
         if isinstance(a, tuple | list) and isinstance(b, tuple | list) and len(a) == len(b):
             return all(_agree(x, y, atol, rtol) for x, y in zip(a, b, strict=True))
         return a == b
+    if a is None or b is None:  # e.g. the batch axis of a Keras shape, (None, 10, 64)
+        return a is b
     fa, fb = as_floats(a), as_floats(b)
     if fa is None or fb is None or fa.shape != fb.shape:
         return False
@@ -147,6 +149,8 @@ def claim(statement: str, *values, atol: float = 1e-6, rtol: float = 1e-6) -> No
     ✗ Not with these values: dropout helped. The text was written for the notebook's own settings; with yours the numbers above tell the story.
     >>> claim("the shapes agree", (4, 4), (6 - 3 + 1, 6 - 3 + 1))
     ✓ the shapes agree: (4, 4) = (4, 4)
+    >>> claim("Keras's shape", (None, 10, 64), (None, 10, 64))
+    ✓ Keras's shape: (None, 10, 64) = (None, 10, 64)
     >>> claim("two sums agree", 3, 4)
     ✗ Not with these values: two sums agree (3 ≠ 4). The text was written for the notebook's own settings; with yours the numbers above tell the story.
     """
