@@ -270,3 +270,40 @@ def test_mistake_that_raises_is_skipped():
 def test_public_machinery_is_reachable_from_the_package():
     for name in ("check_cases", "run_case", "same", "show", "is_unfinished"):
         assert getattr(checks, name) is getattr(_core, name)
+
+
+# ----------------------------------------------------------------------------- claim
+
+
+def test_claim_prints_a_tick_when_the_statement_holds(capsys):
+    from cnnlab.checks import claim
+
+    claim("o = i − k + 1", 120 - 5 + 1, 116)
+    claim("the maps agree", np.ones((3, 3)), np.ones((3, 3)) + 1e-9)
+    claim("every value is positive", np.array([1.0, 2.0]) > 0)
+    assert capsys.readouterr().out.splitlines() == [
+        "✓ o = i − k + 1: 116 = 116",
+        "✓ the maps agree",
+        "✓ every value is positive",
+    ]
+
+
+def test_claim_prints_a_sentence_instead_of_raising_when_it_does_not_hold(capsys):
+    from cnnlab.checks import claim
+
+    claim("o = i − k + 1", 117, 116)
+    claim("the shapes agree", (4, 4), (4, 5))
+    claim("whole numbers are exact", 22_579_327, 22_579_328)
+    claim("an array claim", np.array([1.0, -1.0]) > 0)
+    claim("not a number", "seven", 7)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 5
+    assert all(line.startswith("✗ Not with these values: ") for line in lines)
+    assert "(117 ≠ 116)" in lines[0] and "(4, 4) ≠ (4, 5)" in lines[1]
+
+
+def test_claim_without_a_value_is_a_notebook_bug():
+    from cnnlab.checks import claim
+
+    with pytest.raises(TypeError, match="at least one value"):
+        claim("nothing to check")
