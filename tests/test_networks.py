@@ -3,13 +3,18 @@ vanishing gradients of a Keras network, filter learning with Conv2D and early st
 
 from __future__ import annotations
 
+import ast
 import itertools
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import keras
 import numpy as np
 import pytest
 
+import cnnlab
 from cnnlab import conv2d, lessons, networks
 from cnnlab.kernels import sobel_vertical
 
@@ -477,3 +482,37 @@ def test_early_stopping_epoch_agrees_with_keras():
         expected = (stopped, callback.best_epoch + 1)
         got = networks.early_stopping_epoch(losses, patience, min_delta=min_delta)
         assert got == expected, (trial, losses, patience, min_delta)
+
+
+# ----------------------------------------------------------------------------- the layering
+def test_importing_the_layers_imports_no_tensorflow():
+    code = (
+        "import sys\nimport cnnlab.data, cnnlab.lessons, cnnlab.networks\n"
+        "print([m for m in ('tensorflow', 'keras') if m in sys.modules])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
+
+
+def _keras_imports(path):
+    """The functions of a source file that import keras or tensorflow (module level: '')."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.Import | ast.ImportFrom):
+                names = [a.name for a in child.names] if isinstance(child, ast.Import) else []
+                names.append(getattr(child, "module", None) or "")
+                if any(n.split(".")[0] in ("keras", "tensorflow") for n in names):
+                    found.append(getattr(node, "name", ""))
+    return found
+
+
+def test_keras_is_imported_only_in_networks_and_the_dataset_download():
+    package = Path(cnnlab.__file__).parent
+    for folder in ("lessons", "data"):
+        for path in sorted((package / folder).glob("*.py")):
+            allowed = ["_keras_download"] if path.name == "mnist.py" else []
+            assert _keras_imports(path) == allowed, path
+    assert _keras_imports(package / "networks" / "training.py")  # the check can find imports

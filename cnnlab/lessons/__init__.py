@@ -1,19 +1,16 @@
 """NumPy helpers that exist for one lesson, one topic per module (no Keras, no plotting).
 
-==========================  ===================================================  ==========
-module                      what it holds                                        notebooks
-==========================  ===================================================  ==========
-``sliding_window``          ``example_6x6``, ``SlidingWindow``, ``curve_patch``,  01, 03, 04
-                            ``coverage_count``, ``leftover``
-``layer_stacks``            ``same_padding_table``, ``volume_shapes``             04
-``pooling_shift``           ``shift_robustness``                                  05
-``vanishing``               ``chain_gradient``                                    06
-``dropout_mlp``             ``digits_split``, ``DropoutMLP``, ``train_mlp``,      07
-                            ``overfitting_experiment``
-``filter_data``             ``filter_pairs``, ``kernel_patches``,                 10
-                            ``align_target``, ``ideal_kernel``
-``filter_learning``         ``gd_step``, ``FilterProblem``, ``learn_kernel``      10
-==========================  ===================================================  ==========
+* :mod:`~cnnlab.lessons.sliding_window` (notebooks 01, 03, 04): ``example_6x6``,
+  ``SlidingWindow``, ``curve_patch``, ``coverage_count``, ``leftover``.
+* :mod:`~cnnlab.lessons.layer_stacks` (notebook 04): ``same_padding_table``, ``volume_shapes``.
+* :mod:`~cnnlab.lessons.pooling_shift` (notebook 05): ``shift_robustness``.
+* :mod:`~cnnlab.lessons.vanishing` (notebook 06): ``chain_gradient``.
+* :mod:`~cnnlab.lessons.dropout_mlp` (notebook 07): ``digits_split``, ``DropoutMLP``,
+  ``train_mlp``, ``overfitting_experiment``.
+* :mod:`~cnnlab.lessons.filter_data` (notebook 10): ``filter_pairs``, ``kernel_patches``,
+  ``align_target``, ``ideal_kernel``.
+* :mod:`~cnnlab.lessons.filter_learning` (notebook 10): ``gd_step``, ``FilterProblem``,
+  ``learn_kernel``.
 
 Every public name is also available here, e.g. ``cnnlab.lessons.example_6x6()``.
 """

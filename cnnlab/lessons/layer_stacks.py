@@ -1,6 +1,6 @@
 """Sizes through a stack of layers (notebook 04): the "same" rule and volume shapes.
 
-NumPy-free arithmetic on top of :mod:`cnnlab.shapes`:
+Pure-Python arithmetic on top of :mod:`cnnlab.shapes`:
 
 * :func:`same_padding_table`: TensorFlow's ``"same"`` rule next to the textbook formula.
 * :func:`volume_shapes`: how (height, width, channels) change through a stack of conv and

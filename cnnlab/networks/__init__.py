@@ -1,16 +1,13 @@
 """Everything that uses TensorFlow/Keras (notebooks 06 and 08-10), imported only when called.
 
-================  ==================================================================  ==========
-module            what it holds                                                       notebooks
-================  ==================================================================  ==========
-``architecture``  ``layer_table``, ``format_layer_table`` (pure Python), ``build_cnn``,    08, 09, 10
-                  ``summary_table``
-``training``      ``set_seed``, ``make_dataset``, ``early_stopping_epoch``,                09, 10
-                  ``learn_kernel_keras``
-``callbacks``     ``live_plot_callback``, ``in_jupyter_kernel``                            09
-``inspection``    ``first_layer_filters``, ``feature_maps``, ``confusion_matrix``,         06, 09, 10
-                  ``grad_cam``, ``layer_gradient_norms``
-================  ==================================================================  ==========
+* :mod:`~cnnlab.networks.architecture` (notebooks 08-10): ``layer_table`` and
+  ``format_layer_table`` (pure Python), ``build_cnn``, ``summary_table``.
+* :mod:`~cnnlab.networks.training` (notebooks 09, 10): ``set_seed``, ``make_dataset``,
+  ``early_stopping_epoch``, ``learn_kernel_keras``.
+* :mod:`~cnnlab.networks.callbacks` (notebook 09): ``live_plot_callback``,
+  ``in_jupyter_kernel``.
+* :mod:`~cnnlab.networks.inspection` (notebooks 06, 09, 10): ``first_layer_filters``,
+  ``feature_maps``, ``confusion_matrix``, ``grad_cam``, ``layer_gradient_norms``.
 
 Importing this package does not import TensorFlow: each function imports Keras (and
 TensorFlow) inside, the first call takes a few seconds. Every public name is also available
