@@ -2,13 +2,13 @@
 
 Run from the project root::
 
-    CNNLAB_DATA_DIR=../shared/datasets .venv/bin/python benchmarks/bench_mnist.py
+    CNNLAB_DATA_DIR=/path/to/datasets .venv/bin/python benchmarks/bench_mnist.py
 
 It prints one line per epoch (seconds, training loss/accuracy, peak RSS) and, as its LAST line,
 one JSON object with exactly the keys ``train_seconds``, ``epochs``, ``peak_rss_mib`` and
 ``test_accuracy``.
 
-The recipe (shared with notebook 09 through :func:`cnnlab.models.build_cnn`):
+The recipe (shared with notebook 09 through :func:`cnnlab.networks.build_cnn`):
 
 * ``build_cnn(filters=(16, 32), dense_units=128, dropout=0.25)``: the classic Keras MNIST
   convnet (conv 3x3 -> ReLU -> 2x2 max-pool, twice, then flatten -> dense -> softmax) at half
@@ -22,7 +22,7 @@ The recipe (shared with notebook 09 through :func:`cnnlab.models.build_cnn`):
   (Keras's ``CosineDecay`` with ``warmup_target``), over 4 epochs of batches of 128. The
   schedule is laid out over a fixed number of epochs, so with the same seed the run makes the
   same updates whatever the machine's speed.
-* uint8 images all the way: :func:`cnnlab.models.make_dataset` gathers uint8 batches and the
+* uint8 images all the way: :func:`cnnlab.networks.make_dataset` gathers uint8 batches and the
   model's ``Rescaling(1/255)`` layer converts each batch to float32, so the training set is
   never copied to float.
 * Two intra-op threads and one inter-op thread (2 cores); no XLA (``jit_compile`` makes these
@@ -91,7 +91,7 @@ def main(argv=None) -> dict:
     tf.config.threading.set_inter_op_parallelism_threads(1)
     import keras
 
-    from cnnlab import models
+    from cnnlab import networks as models
     from cnnlab.data import load_mnist
 
     print(

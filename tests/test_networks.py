@@ -1,18 +1,25 @@
-"""Tests for cnnlab.models: shape arithmetic against Keras, Grad-CAM, pipeline, callback."""
+"""cnnlab.networks: shape arithmetic against Keras, Grad-CAM, the pipeline, the callback, the
+vanishing gradients of a Keras network, filter learning with Conv2D and early stopping."""
 
 from __future__ import annotations
 
+import ast
 import itertools
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import keras
 import numpy as np
 import pytest
 
-from cnnlab import conv2d
-from cnnlab import models as M
+import cnnlab
+from cnnlab import conv2d, lessons, networks
+from cnnlab.kernels import sobel_vertical
 
 layers = keras.layers
+SOBEL = sobel_vertical()
 
 
 # --------------------------------------------------------------------------------------------
@@ -43,22 +50,22 @@ GRID = list(itertools.product([1, 2, 3, 5, 7], [1, 2, 3], ["valid", "same", "ful
 def test_layer_table_equals_keras_summary_over_slider_grid(kernel_size, stride, padding):
     arch = dict(filters=(4, 8), kernel_size=kernel_size, stride=stride, padding=padding)
     try:
-        expected = M.layer_table((28, 28, 1), **arch)
+        expected = networks.layer_table((28, 28, 1), **arch)
     except ValueError:
         # cnnlab refuses exactly the combinations Keras cannot build either.
         assert not _keras_can_build(kernel_size, stride, padding)
         with pytest.raises(ValueError, match="leave no spatial size"):
-            M.build_cnn((28, 28, 1), **arch)
+            networks.build_cnn((28, 28, 1), **arch)
         return
     assert _keras_can_build(kernel_size, stride, padding)
-    assert M.summary_table(M.build_cnn((28, 28, 1), **arch)) == expected
+    assert networks.summary_table(networks.build_cnn((28, 28, 1), **arch)) == expected
 
 
 def test_grid_has_valid_and_invalid_combinations():
     outcomes = set()
     for k, s, p in GRID:
         try:
-            M.layer_table(filters=(4, 8), kernel_size=k, stride=s, padding=p)
+            networks.layer_table(filters=(4, 8), kernel_size=k, stride=s, padding=p)
             outcomes.add("valid")
         except ValueError:
             outcomes.add("invalid")
@@ -76,13 +83,13 @@ def test_grid_has_valid_and_invalid_combinations():
     ],
 )
 def test_layer_table_equals_keras_summary_for_other_architectures(arch):
-    assert M.summary_table(M.build_cnn(**arch)) == M.layer_table(**arch)
+    assert networks.summary_table(networks.build_cnn(**arch)) == networks.layer_table(**arch)
 
 
 def test_layer_table_total_matches_keras_count_params_with_batch_norm():
     arch = dict(filters=((8, 8), 16), batch_norm=True, dense_units=20)
-    model = M.build_cnn(**arch)
-    rows = M.layer_table(**arch)
+    model = networks.build_cnn(**arch)
+    rows = networks.layer_table(**arch)
     assert sum(r.params for r in rows) == model.count_params()
     # 4 values per channel (gamma, beta, moving mean, moving variance); convs lose their bias.
     by_name = {r.name: r for r in rows}
@@ -92,25 +99,25 @@ def test_layer_table_total_matches_keras_count_params_with_batch_norm():
 
 def test_invalid_combination_names_values_and_valid_alternatives():
     with pytest.raises(ValueError) as info:
-        M.build_cnn((28, 28, 1), filters=(32, 64), kernel_size=20, stride=1, padding="valid")
+        networks.build_cnn((28, 28, 1), filters=(32, 64), kernel_size=20, stride=1, padding="valid")
     msg = str(info.value)
     for part in ("kernel_size=20", "stride=1", "padding='valid'", "28x28", "conv2", "4x4"):
         assert part in msg
     # The message's "kernel_size 1-9" must be exactly the range that works.
     first, last = map(int, re.search(r"kernel_size (\d+)-(\d+)", msg).groups())
     assert (first, last) == (1, 9)
-    M.layer_table(kernel_size=last)
+    networks.layer_table(kernel_size=last)
     with pytest.raises(ValueError):
-        M.layer_table(kernel_size=last + 1)
+        networks.layer_table(kernel_size=last + 1)
     assert "'same'" in msg
-    M.layer_table(kernel_size=20, padding="same")
+    networks.layer_table(kernel_size=20, padding="same")
 
 
 def test_invalid_stride_suggests_the_strides_that_fit():
     with pytest.raises(ValueError, match=r"pool2 receives a 1x1 map.*stride 1-3") as info:
-        M.layer_table(stride=4, padding="same")
+        networks.layer_table(stride=4, padding="same")
     assert "stride=4" in str(info.value)
-    M.layer_table(stride=3, padding="same")
+    networks.layer_table(stride=3, padding="same")
 
 
 @pytest.mark.parametrize(
@@ -128,33 +135,33 @@ def test_invalid_stride_suggests_the_strides_that_fit():
 )
 def test_bad_arguments_raise_with_the_parameter_name(kwargs, pattern):
     with pytest.raises(ValueError, match=pattern):
-        M.layer_table(**kwargs)
+        networks.layer_table(**kwargs)
 
 
 def test_build_cnn_is_seeded_independently_of_global_state():
-    a = M.build_cnn(filters=(4,), seed=5)
+    a = networks.build_cnn(filters=(4,), seed=5)
     keras.utils.set_random_seed(123)
-    b = M.build_cnn(filters=(4,), seed=5)
-    c = M.build_cnn(filters=(4,), seed=6)
+    b = networks.build_cnn(filters=(4,), seed=5)
+    c = networks.build_cnn(filters=(4,), seed=6)
     for wa, wb in zip(a.get_weights(), b.get_weights(), strict=True):
         np.testing.assert_array_equal(wa, wb)
     assert not np.array_equal(a.get_weights()[0], c.get_weights()[0])
 
 
 def test_set_seed_makes_unseeded_models_repeat():
-    M.set_seed(7)
-    a = M.build_cnn(filters=(4,), seed=None).get_weights()[0]
-    M.set_seed(7)
-    b = M.build_cnn(filters=(4,), seed=None).get_weights()[0]
-    M.set_seed(8)
-    c = M.build_cnn(filters=(4,), seed=None).get_weights()[0]
+    networks.set_seed(7)
+    a = networks.build_cnn(filters=(4,), seed=None).get_weights()[0]
+    networks.set_seed(7)
+    b = networks.build_cnn(filters=(4,), seed=None).get_weights()[0]
+    networks.set_seed(8)
+    c = networks.build_cnn(filters=(4,), seed=None).get_weights()[0]
     np.testing.assert_array_equal(a, b)
     assert not np.array_equal(a, c)
 
 
 def test_format_layer_table_lists_every_row_and_the_total():
-    rows = M.layer_table(filters=(4,))
-    text = M.format_layer_table(rows)
+    rows = networks.layer_table(filters=(4,))
+    text = networks.format_layer_table(rows)
     lines = text.splitlines()
     assert len(lines) == len(rows) + 2
     assert lines[-1].split() == ["total", f"{sum(r.params for r in rows):,}"]
@@ -165,7 +172,7 @@ def test_format_layer_table_lists_every_row_and_the_total():
 # --------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def small_model():
-    return M.build_cnn(filters=(3, 5), kernel_size=5, dropout=0.5, seed=1)
+    return networks.build_cnn(filters=(3, 5), kernel_size=5, dropout=0.5, seed=1)
 
 
 @pytest.fixture(scope="module")
@@ -175,7 +182,7 @@ def digit_like():
 
 
 def test_first_layer_filters_are_conv1_kernels(small_model):
-    w = M.first_layer_filters(small_model)
+    w = networks.first_layer_filters(small_model)
     assert w.shape == (5, 5, 1, 3)
     np.testing.assert_array_equal(w, small_model.get_layer("conv1").get_weights()[0])
 
@@ -183,28 +190,28 @@ def test_first_layer_filters_are_conv1_kernels(small_model):
 def test_first_layer_filters_without_conv_raises():
     model = keras.Sequential([keras.Input((4,)), layers.Dense(2, name="only")])
     with pytest.raises(ValueError, match="no Conv2D layer.*'only'"):
-        M.first_layer_filters(model)
+        networks.first_layer_filters(model)
 
 
 def test_feature_maps_equal_cnnlab_conv2d(small_model, digit_like):
     kernel, bias = small_model.get_layer("conv1").get_weights()
     expected = conv2d(digit_like.astype(np.float64) / 255.0, kernel.astype(np.float64), bias)
-    conv = M.feature_maps(small_model, digit_like, "conv1")
+    conv = networks.feature_maps(small_model, digit_like, "conv1")
     assert conv.shape == (24, 24, 3)
     np.testing.assert_allclose(conv, expected, atol=1e-5)
     relu_index = [lay.name for lay in small_model.layers].index("relu1")
     np.testing.assert_array_equal(
-        M.feature_maps(small_model, digit_like[..., None], relu_index), np.maximum(conv, 0)
+        networks.feature_maps(small_model, digit_like[..., None], relu_index), np.maximum(conv, 0)
     )
 
 
 def test_feature_maps_bad_layer_lists_the_layers(small_model, digit_like):
     with pytest.raises(ValueError, match=r"'conv9' is not in the model.*'relu1'"):
-        M.feature_maps(small_model, digit_like, "conv9")
+        networks.feature_maps(small_model, digit_like, "conv9")
     with pytest.raises(ValueError, match="layer index 99 is out of range"):
-        M.feature_maps(small_model, digit_like, 99)
+        networks.feature_maps(small_model, digit_like, 99)
     with pytest.raises(ValueError, match=r"image must have shape \(28, 28, 1\)"):
-        M.feature_maps(small_model, np.zeros((27, 28)), "conv1")
+        networks.feature_maps(small_model, np.zeros((27, 28)), "conv1")
 
 
 # --------------------------------------------------------------------------------------------
@@ -221,7 +228,7 @@ def test_confusion_matrix_hand_computed():
             [1, 1, 2],  # one 2 taken for a 0, one for a 1
         ]
     )
-    np.testing.assert_array_equal(M.confusion_matrix(y_true, y_pred, 3), expected)
+    np.testing.assert_array_equal(networks.confusion_matrix(y_true, y_pred, 3), expected)
 
 
 def test_confusion_matrix_takes_scores_and_matches_sklearn():
@@ -230,7 +237,7 @@ def test_confusion_matrix_takes_scores_and_matches_sklearn():
     rng = np.random.default_rng(1)
     y_true = rng.integers(0, 4, 200)
     scores = rng.random((200, 4))
-    cm = M.confusion_matrix(y_true, scores, num_classes=4)
+    cm = networks.confusion_matrix(y_true, scores, num_classes=4)
     ref = sk_metrics.confusion_matrix(y_true, scores.argmax(1), labels=range(4))
     np.testing.assert_array_equal(cm, ref)
     assert cm.sum() == 200
@@ -238,11 +245,11 @@ def test_confusion_matrix_takes_scores_and_matches_sklearn():
 
 def test_confusion_matrix_rejects_bad_labels():
     with pytest.raises(ValueError, match=r"y_pred labels must lie in 0..2.*3"):
-        M.confusion_matrix([0, 1], [0, 3], 3)
+        networks.confusion_matrix([0, 1], [0, 3], 3)
     with pytest.raises(ValueError, match="same length; got 2 and 3"):
-        M.confusion_matrix([0, 1], [0, 1, 1], 3)
+        networks.confusion_matrix([0, 1], [0, 1, 1], 3)
     with pytest.raises(ValueError, match="y_true must be a 1-D array of integer labels"):
-        M.confusion_matrix([0.5, 1.0], [0, 1], 3)
+        networks.confusion_matrix([0.5, 1.0], [0, 1], 3)
 
 
 # --------------------------------------------------------------------------------------------
@@ -283,7 +290,7 @@ def _two_region_image():
 def test_grad_cam_equals_the_class_channel_exactly():
     model, img = _two_region_model(block=1), _two_region_image()
     for c in (0, 1):
-        heat = M.grad_cam(model, img, class_index=c)
+        heat = networks.grad_cam(model, img, class_index=c)
         # A wrong gradient (softmax probabilities instead of logits, another class, no
         # channel weighting) changes this map.
         np.testing.assert_allclose(heat, img[..., c] / img[..., c].max(), atol=1e-6)
@@ -293,7 +300,7 @@ def test_grad_cam_peaks_in_the_region_that_matters_after_resizing():
     model, img = _two_region_model(block=2), _two_region_image()
     regions = {0: (slice(0, 4), slice(0, 4)), 1: (slice(10, 16), slice(10, 16))}
     for c, region in regions.items():
-        heat = M.grad_cam(model, img, class_index=c)
+        heat = networks.grad_cam(model, img, class_index=c)
         assert heat.shape == (16, 16)
         assert np.isfinite(heat).all() and heat.min() >= 0 and heat.max() == pytest.approx(1)
         peak = np.unravel_index(np.argmax(heat), heat.shape)
@@ -308,20 +315,21 @@ def test_grad_cam_default_class_is_the_prediction_and_default_layer_the_last_con
     model, img = _two_region_model(block=1), _two_region_image()
     assert int(model.predict(img[None], verbose=0).argmax()) == 0
     np.testing.assert_array_equal(
-        M.grad_cam(model, img), M.grad_cam(model, img, class_index=0, layer_name="relu")
+        networks.grad_cam(model, img),
+        networks.grad_cam(model, img, class_index=0, layer_name="relu"),
     )
 
 
 def test_grad_cam_with_softmax_inside_dense_uses_the_logits():
     img = _two_region_image()
-    separate = M.grad_cam(_two_region_model(1, "layer"), img, class_index=1)
-    fused = M.grad_cam(_two_region_model(1, "dense"), img, class_index=1)
+    separate = networks.grad_cam(_two_region_model(1, "layer"), img, class_index=1)
+    fused = networks.grad_cam(_two_region_model(1, "dense"), img, class_index=1)
     np.testing.assert_allclose(fused, separate, atol=1e-6)
 
 
 def test_grad_cam_on_built_cnn_has_input_shape_and_range(small_model, digit_like):
     for layer_name in (None, "conv2", "pool1"):
-        heat = M.grad_cam(small_model, digit_like, layer_name=layer_name)
+        heat = networks.grad_cam(small_model, digit_like, layer_name=layer_name)
         assert heat.shape == (28, 28) and heat.dtype == np.float32
         assert np.isfinite(heat).all()
         assert heat.min() >= 0 and heat.max() <= 1
@@ -329,9 +337,9 @@ def test_grad_cam_on_built_cnn_has_input_shape_and_range(small_model, digit_like
 
 def test_grad_cam_bad_arguments(small_model, digit_like):
     with pytest.raises(ValueError, match=r"class_index must be an integer in 0..9 or None; got 10"):
-        M.grad_cam(small_model, digit_like, class_index=10)
+        networks.grad_cam(small_model, digit_like, class_index=10)
     with pytest.raises(ValueError, match=r"layer_name='flatten' has output shape"):
-        M.grad_cam(small_model, digit_like, layer_name="flatten")
+        networks.grad_cam(small_model, digit_like, layer_name="flatten")
 
 
 # --------------------------------------------------------------------------------------------
@@ -346,7 +354,7 @@ def _indexed_images(n):
 
 def test_make_dataset_keeps_uint8_and_covers_each_image_once_per_epoch():
     x, y = _indexed_images(50)
-    ds = M.make_dataset(x, y, batch_size=8, shuffle=True, seed=3)
+    ds = networks.make_dataset(x, y, batch_size=8, shuffle=True, seed=3)
     epochs = []
     for _ in range(2):
         seen = []
@@ -359,14 +367,16 @@ def test_make_dataset_keeps_uint8_and_covers_each_image_once_per_epoch():
         epochs.append(seen)
     assert epochs[0] != epochs[1]  # reshuffled every epoch
     again = [
-        int(v) for xb, _ in M.make_dataset(x, y, 8, shuffle=True, seed=3) for v in xb[:, 0, 0, 0]
+        int(v)
+        for xb, _ in networks.make_dataset(x, y, 8, shuffle=True, seed=3)
+        for v in xb[:, 0, 0, 0]
     ]
     assert again == epochs[0]  # same seed, same order
 
 
 def test_make_dataset_rejects_mismatched_labels():
     with pytest.raises(ValueError, match=r"labels must have shape \(4,\)"):
-        M.make_dataset(np.zeros((4, 6, 6), np.uint8), np.zeros(3))
+        networks.make_dataset(np.zeros((4, 6, 6), np.uint8), np.zeros(3))
 
 
 def _quadrant_task(n=200, seed=0):
@@ -381,16 +391,16 @@ def _quadrant_task(n=200, seed=0):
 
 
 def test_training_smoke_loss_decreases_and_live_plot_follows_history():
-    M.set_seed(0)
+    networks.set_seed(0)
     x, y = _quadrant_task()
-    model = M.build_cnn(num_classes=4, filters=(8,), dropout=0.25, seed=0)
+    model = networks.build_cnn(num_classes=4, filters=(8,), dropout=0.25, seed=0)
     model.compile(
         keras.optimizers.Adam(3e-3), "sparse_categorical_crossentropy", metrics=["accuracy"]
     )
-    plot = M.live_plot_callback(every_n_batches=2, display=False)
+    plot = networks.live_plot_callback(every_n_batches=2, display=False)
     history = model.fit(
-        M.make_dataset(x, y, 32, shuffle=True),
-        validation_data=M.make_dataset(x[:64], y[:64], 64),
+        networks.make_dataset(x, y, 32, shuffle=True),
+        validation_data=networks.make_dataset(x[:64], y[:64], 64),
         epochs=4,
         shuffle=False,
         verbose=0,
@@ -411,4 +421,98 @@ def test_training_smoke_loss_decreases_and_live_plot_follows_history():
 
 def test_live_plot_rejects_bad_metrics():
     with pytest.raises(ValueError, match="metrics must be a non-empty sequence"):
-        M.live_plot_callback(metrics=())
+        networks.live_plot_callback(metrics=())
+
+
+@pytest.mark.slow
+def test_keras_sigmoid_gradients_vanish_towards_the_input_but_relu_gradients_do_not():
+    sig = networks.layer_gradient_norms("sigmoid", depth=6, width=16, n_samples=128)
+    rel = networks.layer_gradient_norms("relu", depth=6, width=16, n_samples=128)
+    assert sig.shape == rel.shape == (6,)
+    assert sig[0] / sig[-1] < 1e-2
+    assert rel[0] / rel[-1] > 0.1
+
+
+# ----------------------------------------------------------------------------- Keras
+@pytest.mark.slow
+def test_a_keras_conv2d_recovers_sobel_on_the_same_path_as_numpy():
+    x, y = lessons.filter_pairs("sobel vertical", side=32)
+    keras_fit = networks.learn_kernel_keras(x, y, 3, steps=300, seed=4, target_kernel=SOBEL)
+    numpy_fit = lessons.learn_kernel(x, y, 3, steps=300, seed=4, target_kernel=SOBEL)
+    assert keras_fit.error < 1e-3
+    assert np.array_equal(keras_fit.steps, numpy_fit.steps)
+    assert np.abs(keras_fit.kernels - numpy_fit.kernels).max() < 1e-3
+    same = networks.learn_kernel_keras(x, y, 3, padding="same", steps=300, target_kernel=SOBEL)
+    assert same.error < 1e-3
+    with pytest.raises(ValueError, match="'valid' or 'same'"):
+        networks.learn_kernel_keras(x, y, 3, padding="full")
+
+
+# ----------------------------------------------------------------------------- early stopping
+def test_early_stopping_epoch_counts_epochs_without_improvement():
+    assert networks.early_stopping_epoch([3, 2, 2.5, 2.4, 1], patience=2) == (4, 2)
+    assert networks.early_stopping_epoch([3, 2, 2.5, 1.9, 2.0], patience=2) == (None, 4)
+    assert networks.early_stopping_epoch([3, 2.95, 2.9], patience=2, min_delta=0.1) == (3, 1)
+    with pytest.raises(ValueError, match="min_delta"):
+        networks.early_stopping_epoch([1.0, 2.0], min_delta=-1)
+
+
+@pytest.mark.slow
+def test_early_stopping_epoch_agrees_with_keras():
+    import keras
+
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    rng = np.random.default_rng(7)
+    for trial in range(40):
+        losses = list(np.round(rng.uniform(0, 1, size=rng.integers(2, 12)), 1))
+        patience = int(rng.integers(0, 4))
+        min_delta = float(rng.choice([0.0, 0.05]))
+        callback = keras.callbacks.EarlyStopping(
+            monitor="val_loss", patience=patience, min_delta=min_delta
+        )
+        callback.set_model(model)
+        model.stop_training = False
+        callback.on_train_begin()
+        stopped = None
+        for epoch, loss in enumerate(losses):
+            callback.on_epoch_end(epoch, {"val_loss": loss})
+            if model.stop_training:
+                stopped = epoch + 1
+                break
+        expected = (stopped, callback.best_epoch + 1)
+        got = networks.early_stopping_epoch(losses, patience, min_delta=min_delta)
+        assert got == expected, (trial, losses, patience, min_delta)
+
+
+# ----------------------------------------------------------------------------- the layering
+def test_importing_the_layers_imports_no_tensorflow():
+    code = (
+        "import sys\nimport cnnlab.data, cnnlab.lessons, cnnlab.networks\n"
+        "print([m for m in ('tensorflow', 'keras') if m in sys.modules])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
+
+
+def _keras_imports(path):
+    """The functions of a source file that import keras or tensorflow (module level: '')."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.Import | ast.ImportFrom):
+                names = [a.name for a in child.names] if isinstance(child, ast.Import) else []
+                names.append(getattr(child, "module", None) or "")
+                if any(n.split(".")[0] in ("keras", "tensorflow") for n in names):
+                    found.append(getattr(node, "name", ""))
+    return found
+
+
+def test_keras_is_imported_only_in_networks_and_the_dataset_download():
+    package = Path(cnnlab.__file__).parent
+    for folder in ("lessons", "data"):
+        for path in sorted((package / folder).glob("*.py")):
+            allowed = ["_keras_download"] if path.name == "mnist.py" else []
+            assert _keras_imports(path) == allowed, path
+    assert _keras_imports(package / "networks" / "training.py")  # the check can find imports

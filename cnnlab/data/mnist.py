@@ -1,4 +1,4 @@
-"""Datasets for the notebooks: MNIST and Fashion-MNIST that load anywhere, offline included.
+"""MNIST and Fashion-MNIST that load anywhere, offline included (notebooks 00, 09 and 10).
 
 :func:`load_mnist` and :func:`load_fashion_mnist` try these sources in order and use the first
 one that has the data:
@@ -10,9 +10,12 @@ one that has the data:
    ``~/.keras/datasets``): ``mnist.npz`` and ``fashion-mnist/*.gz``.
 3. ``"keras_download"``: ``keras.datasets.<name>.load_data()``. A short reachability check of
    the download host comes first, so a dead network costs seconds, not minutes; TensorFlow is
-   imported only if the host answers.
+   imported only if the host answers. This is the one Keras call outside
+   :mod:`cnnlab.networks`, on purpose: it only downloads files (no model, no tensors), and
+   keeping it here lets the data layer stand alone instead of depending on the network layer.
 4. ``"sklearn_digits"``: scikit-learn's bundled 8x8 digits (shipped inside the installed
-   package), upsampled to 28x28 like MNIST. A small stand-in that always works offline.
+   package), upsampled to 28x28 like MNIST (:func:`cnnlab.data.digits.digits_as_mnist`). A
+   small stand-in that always works offline.
 
 The result unpacks like Keras's ``load_data()`` and remembers where the data came from::
 
@@ -28,11 +31,8 @@ module is cheap. Data licences: MNIST (LeCun, Cortes, Burges) CC BY-SA 3.0; Fash
 
 from __future__ import annotations
 
-import gzip
-import math
 import os
 import socket
-import struct
 import threading
 import zipfile
 import zlib
@@ -41,7 +41,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ._validate import check_positive_int, describe
+from .._validate import check_positive_int, describe
+from .digits import digits_as_mnist
+from .idx import read_idx
 
 __all__ = [
     "FASHION_MNIST_CLASSES",
@@ -51,8 +53,6 @@ __all__ = [
     "Dataset",
     "load_fashion_mnist",
     "load_mnist",
-    "read_idx",
-    "write_idx",
 ]
 
 #: The places the loaders look, in the order they are tried by default.
@@ -74,215 +74,6 @@ FASHION_MNIST_CLASSES = (
     "Bag",
     "Ankle boot",
 )
-
-# ----------------------------------------------------------------------------------------------
-# IDX files
-# ----------------------------------------------------------------------------------------------
-
-# IDX type code -> dtype of the (big-endian) payload.
-_IDX_DTYPES = {
-    0x08: np.dtype("u1"),
-    0x09: np.dtype("i1"),
-    0x0B: np.dtype(">i2"),
-    0x0C: np.dtype(">i4"),
-    0x0D: np.dtype(">f4"),
-    0x0E: np.dtype(">f8"),
-}
-_IDX_CODES = {(dt.kind, dt.itemsize): code for code, dt in _IDX_DTYPES.items()}
-_GZIP_MAGIC = b"\x1f\x8b"
-_CHUNK = 1 << 20  # bytes per read, so a gzip member is never held twice in memory
-
-
-def _open_idx(path: Path):
-    """Open ``path`` for binary reading, decompressing it if it starts with the gzip magic."""
-    with open(path, "rb") as probe:
-        compressed = probe.read(2) == _GZIP_MAGIC
-    return gzip.open(path, "rb") if compressed else open(path, "rb")
-
-
-def _fill(stream, buffer: memoryview) -> int:
-    """Read from ``stream`` into ``buffer`` until it is full or the stream ends; return count."""
-    filled = 0
-    while filled < len(buffer):
-        got = stream.readinto(buffer[filled : filled + _CHUNK])
-        if not got:
-            break
-        filled += got
-    return filled
-
-
-def _read_header(stream, path: Path) -> tuple[np.dtype, tuple[int, ...]]:
-    magic = stream.read(4)
-    if len(magic) < 4:
-        raise ValueError(
-            f"IDX file {str(path)!r} is truncated: it has {len(magic)} bytes, fewer than the "
-            "4-byte magic number every IDX file starts with."
-        )
-    zero1, zero2, code, ndim = magic
-    if zero1 != 0 or zero2 != 0 or code not in _IDX_DTYPES:
-        codes = ", ".join(f"0x{c:02X}" for c in _IDX_DTYPES)
-        raise ValueError(
-            f"{str(path)!r} is not an IDX file: its magic number is 0x{magic.hex().upper()}; "
-            f"an IDX file starts with 0x00 0x00, a type code ({codes}) and the number of "
-            "dimensions."
-        )
-    if ndim == 0:
-        raise ValueError(
-            f"IDX file {str(path)!r} declares 0 dimensions in its magic number "
-            f"0x{magic.hex().upper()}; an IDX array needs at least 1."
-        )
-    raw_dims = stream.read(4 * ndim)
-    if len(raw_dims) < 4 * ndim:
-        raise ValueError(
-            f"IDX file {str(path)!r} is truncated: its magic number declares {ndim} dimensions "
-            f"({4 * ndim} header bytes) but only {len(raw_dims)} header bytes follow."
-        )
-    dims = struct.unpack(f">{ndim}i", raw_dims)
-    if min(dims) < 0:
-        raise ValueError(f"IDX file {str(path)!r} declares a negative dimension: {dims}.")
-    return _IDX_DTYPES[code], dims
-
-
-def read_idx(path):
-    """Read an IDX file (the format of the original MNIST files) into a NumPy array.
-
-    The file may be gzip-compressed or not (recognised by its content, not its name). Its
-    header is checked: the magic number ``0x00 0x00 <type code> <ndim>``, then ``ndim``
-    big-endian int32 dimensions, then exactly ``prod(dims)`` values of the type
-    (0x08 uint8, 0x09 int8, 0x0B int16, 0x0C int32, 0x0D float32, 0x0E float64, all
-    big-endian in the file).
-
-    Parameters
-    ----------
-    path : str or os.PathLike
-        The ``.gz`` or uncompressed IDX file, e.g. ``train-images-idx3-ubyte.gz``.
-
-    Returns
-    -------
-    ndarray, shape as declared in the header, e.g. (60000, 28, 28) for MNIST training images
-        Native byte order, writable, dtype given by the type code (uint8 for MNIST).
-
-    Raises
-    ------
-    ValueError
-        If the file is not IDX (wrong magic number), declares 0 dimensions, is truncated, has
-        bytes beyond the declared payload, or is a damaged gzip file. The message names the file.
-    FileNotFoundError
-        If ``path`` does not exist.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     path = write_idx(Path(tmp) / "labels-idx1-ubyte.gz", np.array([5, 0, 4], np.uint8))
-    ...     read_idx(path)
-    array([5, 0, 4], dtype=uint8)
-    """
-    path = Path(os.fspath(path))
-    try:
-        with _open_idx(path) as stream:
-            dtype, dims = _read_header(stream, path)
-            expected = math.prod(dims) * dtype.itemsize
-            if not isinstance(stream, gzip.GzipFile):
-                available = path.stat().st_size - 4 - 4 * len(dims)
-                if available < expected:
-                    raise ValueError(
-                        f"IDX file {str(path)!r} is truncated: its header declares shape {dims} "
-                        f"of {dtype.name}, i.e. {expected} payload bytes, but only {available} "
-                        "follow."
-                    )
-            try:
-                arr = np.empty(dims, dtype=dtype)
-            except (MemoryError, ValueError):  # numpy: "array is too big"
-                raise ValueError(
-                    f"IDX file {str(path)!r} declares shape {dims} of {dtype.name} "
-                    f"({expected} bytes), more than this machine can hold."
-                ) from None
-            got = _fill(stream, memoryview(arr.reshape(-1).view(np.uint8)))
-            if got < expected:
-                raise ValueError(
-                    f"IDX file {str(path)!r} is truncated: its header declares shape {dims} of "
-                    f"{dtype.name}, i.e. {expected} payload bytes, but only {got} follow."
-                )
-            extra = 0
-            while chunk := stream.read(_CHUNK):
-                extra += len(chunk)
-            if extra:
-                raise ValueError(
-                    f"IDX file {str(path)!r} has the wrong size: its header declares shape "
-                    f"{dims} of {dtype.name} ({expected} payload bytes) but {extra} more bytes "
-                    "follow, so the header does not describe the data."
-                )
-    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
-        raise ValueError(
-            f"IDX file {str(path)!r} is a damaged gzip file ({type(exc).__name__}: {exc})."
-        ) from exc
-    if not dtype.isnative:
-        arr = arr.byteswap(inplace=True).view(dtype.newbyteorder("="))
-    return arr
-
-
-def write_idx(path, array):
-    """Write an array as an IDX file, gzip-compressed if ``path`` ends in ``.gz``.
-
-    The inverse of :func:`read_idx`; useful to make small test files in the MNIST format.
-
-    Parameters
-    ----------
-    path : str or os.PathLike
-        Where to write; an existing file is replaced.
-    array : array_like, shape (d1, ..., dk) with 1 <= k <= 255
-        Of dtype uint8, int8, int16, int32, float32 or float64 (stored big-endian).
-
-    Returns
-    -------
-    pathlib.Path
-        ``path``.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> images = np.arange(2 * 3 * 4, dtype=np.int16).reshape(2, 3, 4)
-    >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     path = write_idx(Path(tmp) / "images-idx3-short", images)
-    ...     back = read_idx(path)
-    ...     path.read_bytes()[:4].hex()
-    '00000b03'
-    >>> back.shape, back.dtype, bool((back == images).all())
-    ((2, 3, 4), dtype('int16'), True)
-    """
-    arr = np.asarray(array)
-    code = _IDX_CODES.get((arr.dtype.kind, arr.dtype.itemsize))
-    if code is None or arr.dtype.kind not in "uif":
-        raise TypeError(
-            f"array must have dtype uint8, int8, int16, int32, float32 or float64 to be written "
-            f"as IDX, got {describe(array)}."
-        )
-    if not 1 <= arr.ndim <= 255:
-        raise ValueError(
-            f"array must have between 1 and 255 dimensions to be written as IDX, got shape "
-            f"{arr.shape}."
-        )
-    if max(arr.shape) >= 2**31:
-        raise ValueError(
-            f"array dimensions must be below 2**31 to be written as IDX, got shape {arr.shape}."
-        )
-    path = Path(os.fspath(path))
-    header = bytes((0, 0, code, arr.ndim)) + struct.pack(f">{arr.ndim}i", *arr.shape)
-    payload = np.ascontiguousarray(arr, dtype=_IDX_DTYPES[code])
-    if path.suffix == ".gz":
-        stream = gzip.GzipFile(path, "wb", mtime=0)
-    else:
-        stream = open(path, "wb")
-    with stream:
-        stream.write(header)
-        stream.write(memoryview(payload.reshape(-1).view(np.uint8)))
-    return path
-
-
-# ----------------------------------------------------------------------------------------------
-# Results
-# ----------------------------------------------------------------------------------------------
 
 
 class DataUnavailableError(OSError):
@@ -601,40 +392,6 @@ def _from_download(spec: _Spec) -> tuple[tuple[np.ndarray, ...], str]:
     return (x_train, y_train, x_test, y_test), _DOWNLOAD_URL
 
 
-#: Digits stand-in: the first 1437 of scikit-learn's 1797 digits train, the last 360 test.
-_DIGITS_N_TRAIN = 1437
-
-
-def _resize_matrix(n_out: int, n_in: int) -> np.ndarray:
-    """Linear-interpolation matrix (n_out, n_in), pixel centres aligned, edges clamped."""
-    centres = (np.arange(n_out) + 0.5) * (n_in / n_out) - 0.5
-    centres = np.clip(centres, 0, n_in - 1)
-    lo = np.floor(centres).astype(int)
-    hi = np.minimum(lo + 1, n_in - 1)
-    frac = centres - lo
-    matrix = np.zeros((n_out, n_in))
-    matrix[np.arange(n_out), lo] += 1 - frac
-    matrix[np.arange(n_out), hi] += frac
-    return matrix
-
-
-def _digits_as_mnist() -> tuple[np.ndarray, ...]:
-    """scikit-learn's 8x8 digits made MNIST-like: 0-16 scaled to 0-255, bilinearly resized to
-    20x20 and padded by 4 zero pixels per side to 28x28 (MNIST fits each digit in a 20x20 box
-    centred in 28x28)."""
-    from sklearn.datasets import load_digits
-
-    digits = load_digits()
-    images = digits.images * (255.0 / 16.0)
-    resize = _resize_matrix(20, 8)
-    big = np.einsum("ij,njk,lk->nil", resize, images, resize)
-    out = np.zeros((len(big), _SIDE, _SIDE), dtype=np.uint8)
-    out[:, 4:24, 4:24] = np.clip(np.rint(big), 0, 255).astype(np.uint8)
-    labels = digits.target.astype(np.uint8)
-    n = _DIGITS_N_TRAIN
-    return out[:n], labels[:n], out[n:], labels[n:]
-
-
 # ----------------------------------------------------------------------------------------------
 # Public loaders
 # ----------------------------------------------------------------------------------------------
@@ -681,7 +438,7 @@ def _load(spec: _Spec, *, data_dir, sources, n_train, n_test, verbose) -> Datase
             elif source == "keras_download":
                 arrays, location = _from_download(spec)
             else:
-                arrays, location = _digits_as_mnist(), "sklearn.datasets.load_digits"
+                arrays, location = digits_as_mnist(), "sklearn.datasets.load_digits"
         except _Unavailable as exc:
             tried.append(str(exc))
             continue

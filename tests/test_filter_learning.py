@@ -1,4 +1,4 @@
-"""cnnlab.learning: im2col, target alignment, the ideal kernel, and learning Sobel from data."""
+"""cnnlab.lessons.filter_data and filter_learning (notebook 10): im2col, target alignment, the ideal kernel, and learning Sobel from data."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from scipy.signal import correlate2d
 
 import cnnlab
-from cnnlab import learning
+from cnnlab import lessons
 from cnnlab.kernels import sobel_horizontal, sobel_vertical
 
 SOBEL = sobel_vertical()
@@ -15,12 +15,12 @@ SOBEL = sobel_vertical()
 
 @pytest.fixture(scope="module")
 def pairs():
-    return learning.filter_pairs("sobel vertical", side=48)
+    return lessons.filter_pairs("sobel vertical", side=48)
 
 
 # ----------------------------------------------------------------------------- data
 def test_filter_pairs_are_standardised_images_and_their_same_filtered_versions():
-    x, y = learning.filter_pairs("sobel horizontal", ["camera", "moon"], side=40)
+    x, y = lessons.filter_pairs("sobel horizontal", ["camera", "moon"], side=40)
     assert x.shape == y.shape == (2, 40, 40)
     assert np.allclose(x.mean(axis=(1, 2)), 0, atol=1e-9)
     assert np.allclose(x.std(axis=(1, 2)), 1)
@@ -31,18 +31,18 @@ def test_filter_pairs_are_standardised_images_and_their_same_filtered_versions()
 
 def test_filter_pairs_without_standardising_keeps_0_1_pixels_and_accepts_arrays():
     image = np.linspace(0, 1, 50 * 60).reshape(50, 60)
-    x, y = learning.filter_pairs(SOBEL, [image], side=50, standardise=False)
+    x, y = lessons.filter_pairs(SOBEL, [image], side=50, standardise=False)
     assert np.allclose(x[0], image[:, 5:55])
     assert np.allclose(y[0], cnnlab.conv2d(x[0], SOBEL, padding="same"))
 
 
 def test_filter_pairs_rejects_bad_arguments():
     with pytest.raises(ValueError, match="side=200"):
-        learning.filter_pairs(side=200)
+        lessons.filter_pairs(side=200)
     with pytest.raises(ValueError, match="images must be"):
-        learning.filter_pairs(images="camera")
+        lessons.filter_pairs(images="camera")
     with pytest.raises(ValueError, match="kernel must be"):
-        learning.filter_pairs(np.ones(3))
+        lessons.filter_pairs(np.ones(3))
 
 
 # ----------------------------------------------------------------------------- im2col
@@ -55,7 +55,7 @@ def test_kernel_patches_times_kernel_is_the_convolution(kernel_hw, stride, paddi
     x = rng.normal(size=(2, 11, 13))
     kh, kw = (kernel_hw, kernel_hw) if np.isscalar(kernel_hw) else kernel_hw
     kernel = rng.normal(size=(kh, kw))
-    patches = learning.kernel_patches(x, kernel_hw, stride=stride, padding=padding)
+    patches = lessons.kernel_patches(x, kernel_hw, stride=stride, padding=padding)
     expected = np.stack([cnnlab.conv2d(im, kernel, stride=stride, padding=padding) for im in x])
     assert patches.shape == (expected.size, kh * kw)
     assert np.allclose(patches @ kernel.ravel(), expected.ravel())
@@ -63,9 +63,9 @@ def test_kernel_patches_times_kernel_is_the_convolution(kernel_hw, stride, paddi
 
 def test_kernel_patches_of_a_single_image_and_a_kernel_that_does_not_fit():
     x = np.arange(25.0).reshape(5, 5)
-    assert learning.kernel_patches(x, 5).tolist() == [list(range(25))]
+    assert lessons.kernel_patches(x, 5).tolist() == [list(range(25))]
     with pytest.raises(ValueError, match="kernel_size=6 does not fit"):
-        learning.kernel_patches(x, 6)
+        lessons.kernel_patches(x, 6)
 
 
 # ----------------------------------------------------------------------------- alignment
@@ -74,17 +74,17 @@ def test_align_target_valid_crops_the_same_margin_on_both_sides():
     for k in (1, 2, 3, 4, 5):
         c = (k - 1) // 2
         expected = y[c : c + 8 - k + 1, c : c + 9 - k + 1]
-        assert np.array_equal(learning.align_target(y, k), expected), k
+        assert np.array_equal(lessons.align_target(y, k), expected), k
 
 
 def test_align_target_marks_windows_centred_in_the_padding_as_nan():
     y = np.ones((6, 6))
-    full = learning.align_target(y, 3, padding="full")  # 8x8, centres -1 .. 6
+    full = lessons.align_target(y, 3, padding="full")  # 8x8, centres -1 .. 6
     assert full.shape == (8, 8)
     assert np.isnan(full[0]).all() and np.isnan(full[-1]).all()
     assert np.isnan(full[:, 0]).all() and np.isnan(full[:, -1]).all()
     assert np.array_equal(full[1:-1, 1:-1], y)
-    same = learning.align_target(y, 3, padding="same")
+    same = lessons.align_target(y, 3, padding="same")
     assert np.array_equal(same, y)
 
 
@@ -105,9 +105,9 @@ def test_ideal_kernel_reproduces_the_aligned_targets_exactly(k, stride, padding,
     """The definition of alignment: conv2d with the ideal kernel = the aligned target."""
     x = np.random.default_rng(2).normal(size=(15, 17))
     y = cnnlab.conv2d(x, SOBEL, padding="same")
-    ideal = learning.ideal_kernel(SOBEL, k, shift=shift)
+    ideal = lessons.ideal_kernel(SOBEL, k, shift=shift)
     prediction = cnnlab.conv2d(x, ideal, stride=stride, padding=padding)
-    target = learning.align_target(y, k, stride=stride, padding=padding, shift=shift)
+    target = lessons.align_target(y, k, stride=stride, padding=padding, shift=shift)
     assert prediction.shape == target.shape
     keep = np.isfinite(target)
     assert keep.mean() > 0.5
@@ -115,15 +115,15 @@ def test_ideal_kernel_reproduces_the_aligned_targets_exactly(k, stride, padding,
 
 
 def test_ideal_kernel_places_the_target_at_the_centre_tap():
-    assert np.array_equal(learning.ideal_kernel(SOBEL, 3), SOBEL)
-    five = learning.ideal_kernel("sobel vertical", 5)
+    assert np.array_equal(lessons.ideal_kernel(SOBEL, 3), SOBEL)
+    five = lessons.ideal_kernel("sobel vertical", 5)
     assert np.array_equal(five[1:4, 1:4], SOBEL) and np.abs(five).sum() == np.abs(SOBEL).sum()
-    four = learning.ideal_kernel(SOBEL, 4)  # centre tap (4 - 1) // 2 = 1
+    four = lessons.ideal_kernel(SOBEL, 4)  # centre tap (4 - 1) // 2 = 1
     assert np.array_equal(four[:3, :3], SOBEL) and not four[3].any() and not four[:, 3].any()
-    corner = learning.ideal_kernel(SOBEL, 5, shift=-1)
+    corner = lessons.ideal_kernel(SOBEL, 5, shift=-1)
     assert np.array_equal(corner[:3, :3], SOBEL)
     for k, shift in [(1, 0), (2, 0), (3, 1), (5, 2)]:
-        assert learning.ideal_kernel(SOBEL, k, shift=shift) is None
+        assert lessons.ideal_kernel(SOBEL, k, shift=shift) is None
 
 
 # ----------------------------------------------------------------------------- gradient
@@ -145,22 +145,22 @@ def test_gd_step_follows_the_numerical_gradient():
         numerical[idx] = (_loss(w + step, patches, targets) - _loss(w - step, patches, targets)) / (
             2 * eps
         )
-    new = learning.gd_step(w, patches, targets, lr)
+    new = lessons.gd_step(w, patches, targets, lr)
     assert new.shape == w.shape
     assert np.allclose(new, w - lr * numerical, atol=1e-8)
     assert _loss(new, patches, targets) < _loss(w, patches, targets)
     with pytest.raises(ValueError, match="patches must have shape"):
-        learning.gd_step(w, patches[:, :4], targets, lr)
+        lessons.gd_step(w, patches[:, :4], targets, lr)
 
 
 def test_learn_kernel_without_momentum_takes_exactly_the_gd_steps(pairs):
     x, y = pairs
-    fit = learning.learn_kernel(x, y, 3, steps=20, momentum=0.0, learning_rate=0.05, record=20)
-    patches = learning.kernel_patches(x, 3)
-    targets = learning.align_target(y, 3).ravel()
+    fit = lessons.learn_kernel(x, y, 3, steps=20, momentum=0.0, learning_rate=0.05, record=20)
+    patches = lessons.kernel_patches(x, 3)
+    targets = lessons.align_target(y, 3).ravel()
     w = fit.kernels[0]
     for _ in range(20):
-        w = learning.gd_step(w, patches, targets, 0.05)
+        w = lessons.gd_step(w, patches, targets, 0.05)
     assert np.allclose(fit.kernel, w)
     assert np.allclose(fit.losses[-1], _loss(w, patches, targets))
     assert np.all(np.diff(fit.losses) <= 1e-12)  # plain GD with a small step never goes up
@@ -169,7 +169,7 @@ def test_learn_kernel_without_momentum_takes_exactly_the_gd_steps(pairs):
 # ----------------------------------------------------------------------------- learning Sobel
 def test_gradient_descent_recovers_sobel_from_random_numbers(pairs):
     x, y = pairs
-    fit = learning.learn_kernel(x, y, 3, steps=400, seed=5, target_kernel="sobel vertical")
+    fit = lessons.learn_kernel(x, y, 3, steps=400, seed=5, target_kernel="sobel vertical")
     assert np.abs(fit.kernels[0] - SOBEL).max() > 1  # it really started far away
     assert fit.error < 1e-6
     assert np.allclose(fit.optimum, SOBEL, atol=1e-8)
@@ -180,7 +180,7 @@ def test_gradient_descent_recovers_sobel_from_random_numbers(pairs):
 
 def test_a_larger_kernel_learns_zeros_around_the_target(pairs):
     x, y = pairs
-    fit = learning.learn_kernel(x, y, 5, steps=1500, target_kernel=SOBEL)
+    fit = lessons.learn_kernel(x, y, 5, steps=1500, target_kernel=SOBEL)
     ring = np.ones((5, 5), bool)
     ring[1:4, 1:4] = False
     assert np.abs(fit.kernel[ring]).max() < 1e-3
@@ -189,7 +189,7 @@ def test_a_larger_kernel_learns_zeros_around_the_target(pairs):
 
 def test_misaligned_targets_still_fit_perfectly_with_a_shifted_kernel(pairs):
     x, y = pairs
-    fit = learning.learn_kernel(x, y, 5, shift=-1, steps=1500, target_kernel=SOBEL)
+    fit = lessons.learn_kernel(x, y, 5, shift=-1, steps=1500, target_kernel=SOBEL)
     assert fit.loss < 1e-6
     assert np.allclose(fit.kernel[:3, :3], SOBEL, atol=1e-3)  # Sobel in the top-left corner
     assert fit.error < 1e-3
@@ -198,7 +198,7 @@ def test_misaligned_targets_still_fit_perfectly_with_a_shifted_kernel(pairs):
 @pytest.mark.parametrize(("stride", "padding"), [(2, "valid"), (3, "same"), (1, "full"), (1, 3)])
 def test_stride_and_padding_do_not_change_what_is_learned(pairs, stride, padding):
     x, y = pairs
-    fit = learning.learn_kernel(
+    fit = lessons.learn_kernel(
         x, y, 3, stride=stride, padding=padding, steps=500, target_kernel=SOBEL
     )
     assert fit.error < 1e-4
@@ -210,7 +210,7 @@ def test_stride_and_padding_do_not_change_what_is_learned(pairs, stride, padding
 
 def test_a_kernel_too_small_for_the_target_has_no_ideal_and_a_positive_loss(pairs):
     x, y = pairs
-    fit = learning.learn_kernel(x, y, 2, steps=300, target_kernel=SOBEL)
+    fit = lessons.learn_kernel(x, y, 2, steps=300, target_kernel=SOBEL)
     assert fit.ideal is None and fit.error is None and fit.errors is None
     assert fit.optimum_loss > 0.1
     assert fit.loss >= fit.optimum_loss - 1e-9
@@ -219,63 +219,12 @@ def test_a_kernel_too_small_for_the_target_has_no_ideal_and_a_positive_loss(pair
 def test_learn_kernel_rejects_bad_arguments(pairs):
     x, y = pairs
     with pytest.raises(ValueError, match="momentum"):
-        learning.learn_kernel(x, y, momentum=1.0)
+        lessons.learn_kernel(x, y, momentum=1.0)
     with pytest.raises(ValueError, match="learning_rate"):
-        learning.learn_kernel(x, y, learning_rate=0)
+        lessons.learn_kernel(x, y, learning_rate=0)
     with pytest.raises(ValueError, match="same shape"):
-        learning.learn_kernel(x, y[:, :-1])
+        lessons.learn_kernel(x, y[:, :-1])
     with pytest.raises(ValueError, match="init must have shape"):
-        learning.learn_kernel(x, y, 3, init=np.zeros((2, 2)))
+        lessons.learn_kernel(x, y, 3, init=np.zeros((2, 2)))
     with pytest.raises(ValueError, match="nothing to learn"):
-        learning.learn_kernel(np.ones((2, 2)), np.ones((2, 2)), 1, padding=3, shift=-5)
-
-
-# ----------------------------------------------------------------------------- Keras
-@pytest.mark.slow
-def test_a_keras_conv2d_recovers_sobel_on_the_same_path_as_numpy():
-    x, y = learning.filter_pairs("sobel vertical", side=32)
-    keras_fit = learning.learn_kernel_keras(x, y, 3, steps=300, seed=4, target_kernel=SOBEL)
-    numpy_fit = learning.learn_kernel(x, y, 3, steps=300, seed=4, target_kernel=SOBEL)
-    assert keras_fit.error < 1e-3
-    assert np.array_equal(keras_fit.steps, numpy_fit.steps)
-    assert np.abs(keras_fit.kernels - numpy_fit.kernels).max() < 1e-3
-    same = learning.learn_kernel_keras(x, y, 3, padding="same", steps=300, target_kernel=SOBEL)
-    assert same.error < 1e-3
-    with pytest.raises(ValueError, match="'valid' or 'same'"):
-        learning.learn_kernel_keras(x, y, 3, padding="full")
-
-
-# ----------------------------------------------------------------------------- early stopping
-def test_early_stopping_epoch_counts_epochs_without_improvement():
-    assert learning.early_stopping_epoch([3, 2, 2.5, 2.4, 1], patience=2) == (4, 2)
-    assert learning.early_stopping_epoch([3, 2, 2.5, 1.9, 2.0], patience=2) == (None, 4)
-    assert learning.early_stopping_epoch([3, 2.95, 2.9], patience=2, min_delta=0.1) == (3, 1)
-    with pytest.raises(ValueError, match="min_delta"):
-        learning.early_stopping_epoch([1.0, 2.0], min_delta=-1)
-
-
-@pytest.mark.slow
-def test_early_stopping_epoch_agrees_with_keras():
-    import keras
-
-    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
-    rng = np.random.default_rng(7)
-    for trial in range(40):
-        losses = list(np.round(rng.uniform(0, 1, size=rng.integers(2, 12)), 1))
-        patience = int(rng.integers(0, 4))
-        min_delta = float(rng.choice([0.0, 0.05]))
-        callback = keras.callbacks.EarlyStopping(
-            monitor="val_loss", patience=patience, min_delta=min_delta
-        )
-        callback.set_model(model)
-        model.stop_training = False
-        callback.on_train_begin()
-        stopped = None
-        for epoch, loss in enumerate(losses):
-            callback.on_epoch_end(epoch, {"val_loss": loss})
-            if model.stop_training:
-                stopped = epoch + 1
-                break
-        expected = (stopped, callback.best_epoch + 1)
-        got = learning.early_stopping_epoch(losses, patience, min_delta=min_delta)
-        assert got == expected, (trial, losses, patience, min_delta)
+        lessons.learn_kernel(np.ones((2, 2)), np.ones((2, 2)), 1, padding=3, shift=-5)

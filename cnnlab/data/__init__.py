@@ -1,0 +1,38 @@
+"""Datasets for the notebooks: MNIST and Fashion-MNIST from the first source that has them.
+
+* :mod:`cnnlab.data.mnist`: :func:`load_mnist`, :func:`load_fashion_mnist`, :class:`Dataset`
+  and the source chain (data directory, Keras cache, Keras download, bundled digits).
+* :mod:`cnnlab.data.idx`: :func:`read_idx`, the file format of the MNIST files.
+* :mod:`cnnlab.data.digits`: scikit-learn's bundled 8x8 digits, flat (notebooks 06 and 07) or
+  made MNIST-like (the offline stand-in).
+
+Notebooks call ``cnnlab.data.load_mnist(...)``; importing this package imports neither Keras nor
+scikit-learn.
+"""
+
+from __future__ import annotations
+
+from .digits import digits_as_mnist, load_digits_flat
+from .idx import read_idx
+from .mnist import (
+    FASHION_MNIST_CLASSES,
+    MNIST_CLASSES,
+    SOURCES,
+    Dataset,
+    DataUnavailableError,
+    load_fashion_mnist,
+    load_mnist,
+)
+
+__all__ = [
+    "FASHION_MNIST_CLASSES",
+    "MNIST_CLASSES",
+    "SOURCES",
+    "DataUnavailableError",
+    "Dataset",
+    "digits_as_mnist",
+    "load_digits_flat",
+    "load_fashion_mnist",
+    "load_mnist",
+    "read_idx",
+]

@@ -1,0 +1,48 @@
+"""Everything that uses TensorFlow/Keras (notebooks 06 and 08-10), imported only when called.
+
+* :mod:`~cnnlab.networks.architecture` (notebooks 08-10): ``layer_table`` and
+  ``format_layer_table`` (pure Python), ``build_cnn``, ``summary_table``.
+* :mod:`~cnnlab.networks.training` (notebooks 09, 10): ``set_seed``, ``make_dataset``,
+  ``early_stopping_epoch``, ``learn_kernel_keras``.
+* :mod:`~cnnlab.networks.callbacks` (notebook 09): ``live_plot_callback``,
+  ``in_jupyter_kernel``.
+* :mod:`~cnnlab.networks.inspection` (notebooks 06, 09, 10): ``first_layer_filters``,
+  ``feature_maps``, ``confusion_matrix``, ``grad_cam``, ``layer_gradient_norms``.
+
+Importing this package does not import TensorFlow: each function imports Keras (and
+TensorFlow) inside, the first call takes a few seconds. Every public name is also available
+here, e.g. ``cnnlab.networks.build_cnn(...)``.
+"""
+
+from __future__ import annotations
+
+from .architecture import LayerRow, build_cnn, format_layer_table, layer_table, summary_table
+from .callbacks import in_jupyter_kernel, live_plot_callback
+from .inspection import (
+    confusion_matrix,
+    feature_maps,
+    first_layer_filters,
+    grad_cam,
+    layer_gradient_norms,
+)
+from .training import EarlyStop, early_stopping_epoch, learn_kernel_keras, make_dataset, set_seed
+
+__all__ = [
+    "EarlyStop",
+    "LayerRow",
+    "build_cnn",
+    "confusion_matrix",
+    "early_stopping_epoch",
+    "feature_maps",
+    "first_layer_filters",
+    "format_layer_table",
+    "grad_cam",
+    "in_jupyter_kernel",
+    "layer_gradient_norms",
+    "layer_table",
+    "learn_kernel_keras",
+    "live_plot_callback",
+    "make_dataset",
+    "set_seed",
+    "summary_table",
+]
