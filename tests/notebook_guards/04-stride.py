@@ -8,3 +8,7 @@ assert all(
     == (cnnlab.output_size(**e),) * 2
     for e in examples
 ), "conv2d produces the sizes that output_size computes"
+assert cnnlab.images.load_image("camera").shape[1] == 512, (
+    "Explore prompt 2: the camera is 512 wide"
+)
+assert cnnlab.images.load_image("chelsea").shape[1] == 451, "Explore prompt 2: chelsea is 451 wide"
