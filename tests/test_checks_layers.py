@@ -10,7 +10,7 @@ import pytest
 
 import cnnlab
 from cnnlab import checks
-from cnnlab.checks import layers
+from cnnlab.checks import activations, dense, dropout, pooling
 
 # ----------------------------------------------------------------------------------------------
 # Reference solutions, as a learner would write them in the notebooks
@@ -65,17 +65,17 @@ def cross_entropy(y_true, probs):
 
 
 FUNCTION_CHECKERS = {
-    layers.check_max_pool: max_pool,
-    layers.check_pooled_shape: pooled_shape,
-    layers.check_orders_agree: orders_agree,
-    layers.check_relu: my_relu,
-    layers.check_softplus_derivative: softplus_derivative,
-    layers.check_inverted_dropout: apply_dropout,
-    layers.check_dropout_layer: dropout_layer,
-    layers.check_softmax: my_softmax,
-    layers.check_cross_entropy: cross_entropy,
+    checks.check_max_pool: max_pool,
+    checks.check_pooled_shape: pooled_shape,
+    checks.check_orders_agree: orders_agree,
+    checks.check_relu: my_relu,
+    checks.check_softplus_derivative: softplus_derivative,
+    checks.check_inverted_dropout: apply_dropout,
+    checks.check_dropout_layer: dropout_layer,
+    checks.check_softmax: my_softmax,
+    checks.check_cross_entropy: cross_entropy,
 }
-NUMBER_CHECKERS = {layers.check_vanishing_depth: 10, layers.check_fc_params: 54_090}
+NUMBER_CHECKERS = {checks.check_vanishing_depth: 10, checks.check_fc_params: 54_090}
 ALL = {**FUNCTION_CHECKERS, **NUMBER_CHECKERS}
 IDS = [c.__name__ for c in ALL]
 
@@ -126,7 +126,9 @@ def test_checkers_are_reachable_from_cnnlab_checks():
 
 
 def test_every_public_checker_is_tested_here():
-    assert set(layers.__all__) == {c.__name__ for c in ALL}
+    assert set(pooling.__all__ + activations.__all__ + dropout.__all__ + dense.__all__) == {
+        c.__name__ for c in ALL
+    }
 
 
 # ----------------------------------------------------------------------------------------------
@@ -160,10 +162,10 @@ def test_max_pool_mistakes():
         h, w = x.shape[0] - size + 1, x.shape[1] - size + 1
         return np.array([[x[i : i + size, j : j + size].max() for j in range(w)] for i in range(h)])
 
-    assert "average pooling" in _message(layers.check_max_pool(average))
-    assert "not from 0" in _message(layers.check_max_pool(running_max_from_zero))
-    assert "complete windows" in _message(layers.check_max_pool(ceil_windows))
-    message = _message(layers.check_max_pool(overlapping))
+    assert "average pooling" in _message(checks.check_max_pool(average))
+    assert "not from 0" in _message(checks.check_max_pool(running_max_from_zero))
+    assert "complete windows" in _message(checks.check_max_pool(ceil_windows))
+    message = _message(checks.check_max_pool(overlapping))
     assert "must not overlap" in message and "shape" in message
 
 
@@ -172,7 +174,7 @@ def test_max_pool_must_not_change_its_input():
         x[:] = 0
         return max_pool(x, size)
 
-    assert "changed the array" in _message(layers.check_max_pool(in_place))
+    assert "changed the array" in _message(checks.check_max_pool(in_place))
 
 
 def test_pooled_shape_mistakes():
@@ -191,13 +193,13 @@ def test_pooled_shape_mistakes():
     def true_division(h, w, d, k, s):
         return ((h - k) / s + 1, (w - k) / s + 1, d)
 
-    assert "depth stays the same" in _message(layers.check_pooled_shape(depth_halved))
-    assert "round down" in _message(layers.check_pooled_shape(rounded_up))
-    assert "Off by one" in _message(layers.check_pooled_shape(off_by_one))
-    assert "stride equals the pool size" in _message(layers.check_pooled_shape(by_pool_size))
+    assert "depth stays the same" in _message(checks.check_pooled_shape(depth_halved))
+    assert "round down" in _message(checks.check_pooled_shape(rounded_up))
+    assert "Off by one" in _message(checks.check_pooled_shape(off_by_one))
+    assert "stride equals the pool size" in _message(checks.check_pooled_shape(by_pool_size))
     # (5 - 2) / 2 + 1 = 2.5: no known mistake, but the failing case is named
     assert "true_division(5, 5, 1, 2, 2) returned (2.5, 2.5, 1)" in _message(
-        layers.check_pooled_shape(true_division)
+        checks.check_pooled_shape(true_division)
     )
 
 
@@ -220,23 +222,28 @@ def test_orders_agree_needs_the_map_not_only_the_mode():
     def swapped(x, mode):
         return not orders_agree(x, mode)
 
-    assert "element by element" in _message(layers.check_orders_agree(elementwise))
-    message = _message(layers.check_orders_agree(by_mode_only))
+    assert "element by element" in _message(checks.check_orders_agree(elementwise))
+    message = _message(checks.check_orders_agree(by_mode_only))
     assert "mode='avg') returned False, but the answer is True" in message
     assert "not only from the mode" in message
-    assert "always agree" in _message(layers.check_orders_agree(always))
-    assert "missing its ReLU" in _message(layers.check_orders_agree(pool_after_relu_vs_plain_pool))
-    assert "wrong way round" in _message(layers.check_orders_agree(swapped))
+    assert "always agree" in _message(checks.check_orders_agree(always))
+    assert "missing its ReLU" in _message(checks.check_orders_agree(pool_after_relu_vs_plain_pool))
+    assert "wrong way round" in _message(checks.check_orders_agree(swapped))
 
 
 def test_orders_agree_reference_is_the_commuting_fact():
-    # max pooling commutes with ReLU on every map; average pooling fails on a mixed-sign window
+    # The fact the checker teaches, from the public ops: max pooling commutes with ReLU on every
+    # map; average pooling does not on a mixed-sign window (and does on a positive one).
+    def agree(x, mode):
+        after = cnnlab.relu(cnnlab.pool2d(x, 2, mode=mode))
+        return np.allclose(after, cnnlab.pool2d(cnnlab.relu(x), 2, mode=mode))
+
     rng = np.random.default_rng(0)
-    for _ in range(20):
-        x = rng.normal(size=(6, 6))
-        assert layers._orders_agree_reference(x, "max")
-    assert not layers._orders_agree_reference(np.array([[-3.0, 1.0], [1.0, 1.0]]), "avg")
-    assert layers._orders_agree_reference(np.array([[3.0, 1.0], [1.0, 1.0]]), "avg")
+    assert all(agree(rng.normal(size=(6, 6)), "max") for _ in range(20))
+    assert not agree(np.array([[-3.0, 1.0], [1.0, 1.0]]), "avg")
+    assert agree(np.array([[3.0, 1.0], [1.0, 1.0]]), "avg")
+    solution = lambda x, mode: agree(x, mode)  # noqa: E731 (an independent correct answer)
+    assert checks.check_orders_agree(solution).passed
 
 
 # ----------------------------------------------------------------------------------------------
@@ -250,7 +257,7 @@ def test_relu_with_builtin_max_gets_np_maximum_hint():
         return 0 if x < 0 else x
 
     for func in (builtin_max, python_if):
-        message = _message(layers.check_relu(func))
+        message = _message(checks.check_relu(func))
         assert "truth value of an array" in message
         assert "np.maximum(x, 0)" in message and "built-in max(0, x)" in message
         assert "Read the message" not in message
@@ -261,45 +268,45 @@ def test_relu_mistakes():
         x[x < 0] = 0
         return x
 
-    assert "flip their sign" in _message(layers.check_relu(np.abs))
-    assert "no upper limit" in _message(layers.check_relu(lambda x: np.clip(x, 0, 1)))
-    assert "derivative" in _message(layers.check_relu(lambda x: (x > 0).astype(float)))
-    assert "reduction" in _message(layers.check_relu(lambda x: np.max(x, 0)))
-    assert "softplus" in _message(layers.check_relu(lambda x: np.log1p(np.exp(x))))
-    assert "changed the array" in _message(layers.check_relu(relu_in_place))
+    assert "flip their sign" in _message(checks.check_relu(np.abs))
+    assert "no upper limit" in _message(checks.check_relu(lambda x: np.clip(x, 0, 1)))
+    assert "derivative" in _message(checks.check_relu(lambda x: (x > 0).astype(float)))
+    assert "reduction" in _message(checks.check_relu(lambda x: np.max(x, 0)))
+    assert "softplus" in _message(checks.check_relu(lambda x: np.log1p(np.exp(x))))
+    assert "changed the array" in _message(checks.check_relu(relu_in_place))
 
 
 def test_softplus_derivative_mistakes():
     def naive_logistic(x):
         return np.exp(x) / (1 + np.exp(x))
 
-    assert "overflow" in _message(layers.check_softplus_derivative(naive_logistic))
+    assert "overflow" in _message(checks.check_softplus_derivative(naive_logistic))
     assert "softplus itself" in _message(
-        layers.check_softplus_derivative(lambda x: np.logaddexp(0, x))
+        checks.check_softplus_derivative(lambda x: np.logaddexp(0, x))
     )
     assert "ReLU's derivative" in _message(
-        layers.check_softplus_derivative(lambda x: np.where(x > 0, 1.0, 0.0))
+        checks.check_softplus_derivative(lambda x: np.where(x > 0, 1.0, 0.0))
     )
     assert "one derivative too far" in _message(
-        layers.check_softplus_derivative(
+        checks.check_softplus_derivative(
             lambda x: softplus_derivative(x) * (1 - softplus_derivative(x))
         )
     )
     assert "Check the sign" in _message(
-        layers.check_softplus_derivative(lambda x: 1 / (1 + np.exp(x)))
+        checks.check_softplus_derivative(lambda x: 1 / (1 + np.exp(x)))
     )
 
 
 def test_vanishing_depth_answers():
     assert 0.25**10 < 1e-6 <= 0.25**9  # the reference answer is 10
-    assert "round up" in _message(layers.check_vanishing_depth(9))
-    assert "round up" in _message(layers.check_vanishing_depth(int(math.log(1e-6, 0.25))))
-    assert "Fewer layers" in _message(layers.check_vanishing_depth(11))
-    assert "whole number" in _message(layers.check_vanishing_depth(9.97))
-    assert "whole number" in _message(layers.check_vanishing_depth("ten"))
-    assert layers.check_vanishing_depth(math.ceil(math.log(1e-6) / math.log(0.25))).passed
-    assert layers.check_vanishing_depth(4, factor=0.1, threshold=1e-3).passed  # 0.1**4 < 1e-3
-    assert not layers.check_vanishing_depth(0).passed
+    assert "round up" in _message(checks.check_vanishing_depth(9))
+    assert "round up" in _message(checks.check_vanishing_depth(int(math.log(1e-6, 0.25))))
+    assert "Fewer layers" in _message(checks.check_vanishing_depth(11))
+    assert "whole number" in _message(checks.check_vanishing_depth(9.97))
+    assert "whole number" in _message(checks.check_vanishing_depth("ten"))
+    assert checks.check_vanishing_depth(math.ceil(math.log(1e-6) / math.log(0.25))).passed
+    assert checks.check_vanishing_depth(4, factor=0.1, threshold=1e-3).passed  # 0.1**4 < 1e-3
+    assert not checks.check_vanishing_depth(0).passed
 
 
 # ----------------------------------------------------------------------------------------------
@@ -315,9 +322,9 @@ def test_inverted_dropout_mistakes():
     def flipped_mask(x, keep, rate):
         return np.where(keep, 0.0, x / (1 - rate))
 
-    assert "1 / (1 - rate)" in _message(layers.check_inverted_dropout(no_scaling))
-    assert "do not multiply" in _message(layers.check_inverted_dropout(times_keep_prob))
-    assert "True in `keep` means" in _message(layers.check_inverted_dropout(flipped_mask))
+    assert "1 / (1 - rate)" in _message(checks.check_inverted_dropout(no_scaling))
+    assert "do not multiply" in _message(checks.check_inverted_dropout(times_keep_prob))
+    assert "True in `keep` means" in _message(checks.check_inverted_dropout(flipped_mask))
 
 
 def test_dropout_layer_mistakes():
@@ -359,15 +366,15 @@ def test_dropout_layer_mistakes():
         return x
 
     assert "already happened during training" in _message(
-        layers.check_dropout_layer(scales_at_inference)
+        checks.check_dropout_layer(scales_at_inference)
     )
-    assert "still dropped values" in _message(layers.check_dropout_layer(drops_at_inference))
-    assert "about 1 - rate" in _message(layers.check_dropout_layer(keeps_rate))
-    assert "Scale the kept values" in _message(layers.check_dropout_layer(no_scaling))
-    assert "same seed gave different masks" in _message(layers.check_dropout_layer(global_random))
-    assert "different seeds gave the same mask" in _message(layers.check_dropout_layer(fixed_mask))
-    assert "changed the array" in _message(layers.check_dropout_layer(in_place))
-    assert "shape" in _message(layers.check_dropout_layer(lambda x, r, t, rng: 1.0))
+    assert "still dropped values" in _message(checks.check_dropout_layer(drops_at_inference))
+    assert "about 1 - rate" in _message(checks.check_dropout_layer(keeps_rate))
+    assert "Scale the kept values" in _message(checks.check_dropout_layer(no_scaling))
+    assert "same seed gave different masks" in _message(checks.check_dropout_layer(global_random))
+    assert "different seeds gave the same mask" in _message(checks.check_dropout_layer(fixed_mask))
+    assert "changed the array" in _message(checks.check_dropout_layer(in_place))
+    assert "shape" in _message(checks.check_dropout_layer(lambda x, r, t, rng: 1.0))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -385,9 +392,9 @@ def test_softmax_mistakes():
     def no_exp(scores):
         return scores / scores.sum(axis=-1, keepdims=True)
 
-    assert "Subtract the largest score" in _message(layers.check_softmax(overflowing))
-    assert "each row" in _message(layers.check_softmax(whole_batch))
-    assert "Exponentiate first" in _message(layers.check_softmax(no_exp))
+    assert "Subtract the largest score" in _message(checks.check_softmax(overflowing))
+    assert "each row" in _message(checks.check_softmax(whole_batch))
+    assert "Exponentiate first" in _message(checks.check_softmax(no_exp))
 
 
 def test_cross_entropy_mistakes():
@@ -403,26 +410,26 @@ def test_cross_entropy_mistakes():
     def log10(y, p):
         return -np.mean(np.sum(y * np.log10(p), axis=1))
 
-    assert "minus sign" in _message(layers.check_cross_entropy(no_minus))
-    assert "Average over the examples" in _message(layers.check_cross_entropy(summed))
+    assert "minus sign" in _message(checks.check_cross_entropy(no_minus))
+    assert "Average over the examples" in _message(checks.check_cross_entropy(summed))
     assert "divides by the number of classes" in _message(
-        layers.check_cross_entropy(mean_everything)
+        checks.check_cross_entropy(mean_everything)
     )
-    assert "natural logarithm" in _message(layers.check_cross_entropy(log10))
+    assert "natural logarithm" in _message(checks.check_cross_entropy(log10))
 
 
 def test_fc_params_answers():
     assert 13 * 13 * 32 * 10 + 10 == 54_090
-    assert "forgot the biases" in _message(layers.check_fc_params(54_080))
-    assert "flattened length" in _message(layers.check_fc_params(5_408))
-    assert "skipped the pooling" in _message(layers.check_fc_params(26 * 26 * 32 * 10 + 10))
-    assert "all 32 channels" in _message(layers.check_fc_params(13 * 13 * 10 + 10))
-    assert "'valid' padding" in _message(layers.check_fc_params(14 * 14 * 32 * 10 + 10))
-    assert "convolution's" in _message(layers.check_fc_params(54_090 + 320))
-    assert "layer by layer" in _message(layers.check_fc_params(12_345))
-    assert "should be a number" in _message(layers.check_fc_params("many"))
+    assert "forgot the biases" in _message(checks.check_fc_params(54_080))
+    assert "flattened length" in _message(checks.check_fc_params(5_408))
+    assert "skipped the pooling" in _message(checks.check_fc_params(26 * 26 * 32 * 10 + 10))
+    assert "all 32 channels" in _message(checks.check_fc_params(13 * 13 * 10 + 10))
+    assert "'valid' padding" in _message(checks.check_fc_params(14 * 14 * 32 * 10 + 10))
+    assert "convolution's" in _message(checks.check_fc_params(54_090 + 320))
+    assert "layer by layer" in _message(checks.check_fc_params(12_345))
+    assert "should be a number" in _message(checks.check_fc_params("many"))
     # another network: 32×32×3, 5×5 'same' convolution with 16 filters, 2×2 pooling, 100 units
-    assert layers.check_fc_params(
+    assert checks.check_fc_params(
         16 * 16 * 16 * 100 + 100,
         input_shape=(32, 32, 3),
         kernel_size=5,
@@ -441,6 +448,6 @@ def test_wrong_answer_before_a_crash_is_the_message():
             raise IndexError("index 3 is out of bounds")
         return np.abs(x)
 
-    message = _message(layers.check_relu(relu_crashes_on_big_input))
+    message = _message(checks.check_relu(relu_crashes_on_big_input))
     assert "returned [2. , 0.5, 0. , 0.5, 3. ]" in message
     assert "does not flip their sign" in message

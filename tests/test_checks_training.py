@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from cnnlab import checks
-from cnnlab.checks import training
+from cnnlab.checks import filter_learning, keras_cnn
 
 # ----------------------------------------------------------------------------------------------
 # Right answers, to build the typical wrong ones from (the notebook tests run the notebooks' own
@@ -42,11 +42,11 @@ def gd_step(kernel, patches, targets, learning_rate):
 
 
 FUNCTION_CHECKERS = [
-    training.check_keras_output_shape,
-    training.check_per_class_accuracy,
-    training.check_gd_step,
-    training.check_align_valid,
-    training.check_cnn_model,
+    checks.check_keras_output_shape,
+    checks.check_per_class_accuracy,
+    checks.check_gd_step,
+    checks.check_align_valid,
+    checks.check_cnn_model,
 ]
 
 
@@ -90,9 +90,9 @@ def test_stub_body_missing_return_and_crash_never_raise(checker):
 # 09 · Keras output shape
 # ----------------------------------------------------------------------------------------------
 def test_keras_output_shape_accepts_a_list_and_whole_floats():
-    assert training.check_keras_output_shape(lambda *a: list(conv_output_shape(*a))).passed
+    assert checks.check_keras_output_shape(lambda *a: list(conv_output_shape(*a))).passed
     floats = lambda *a: tuple(v if v is None else float(v) for v in conv_output_shape(*a))  # noqa: E731
-    assert training.check_keras_output_shape(floats).passed
+    assert checks.check_keras_output_shape(floats).passed
 
 
 def _true_division(same_rounds_up):
@@ -115,14 +115,14 @@ def _true_division(same_rounds_up):
 
 @pytest.mark.parametrize("same_rounds_up", [True, False], ids=["valid-only", "valid-and-same"])
 def test_keras_output_shape_says_use_floor_division_for_true_division(same_rounds_up):
-    result = training.check_keras_output_shape(_true_division(same_rounds_up))
+    result = checks.check_keras_output_shape(_true_division(same_rounds_up))
     assert not result.passed
     assert "12.5" in result.message or "3.5" in result.message
     assert "Round down with `//`" in result.message
 
 
 def test_keras_output_shape_gives_no_division_hint_for_whole_numbers():
-    result = training.check_keras_output_shape(
+    result = checks.check_keras_output_shape(
         lambda s, f, k, st, p, d: conv_output_shape(s, f, k, st, p, d)[1:]
     )
     assert not result.passed and "//" not in result.message
@@ -173,13 +173,13 @@ def _keras_mistake(change):
     ids=["no-batch", "ignores-format", "guesses-rgb", "same-ignores-stride", "no-plus-one", "chan"],
 )
 def test_keras_output_shape_names_typical_mistakes(answer, hint):
-    result = training.check_keras_output_shape(answer)
+    result = checks.check_keras_output_shape(answer)
     assert not result.passed
     assert hint in result.message
 
 
 def test_keras_output_shape_rejects_a_non_shape():
-    result = training.check_keras_output_shape(lambda *a: "(None, 256, 256, 64)")
+    result = checks.check_keras_output_shape(lambda *a: "(None, 256, 256, 64)")
     assert not result.passed and "test cases right" in result.message
 
 
@@ -197,7 +197,7 @@ def test_keras_output_shape_rejects_a_non_shape():
     ids=["columns", "total", "counts", "overall"],
 )
 def test_per_class_accuracy_names_typical_mistakes(answer, hint):
-    result = training.check_per_class_accuracy(answer)
+    result = checks.check_per_class_accuracy(answer)
     assert not result.passed
     assert hint in result.message
 
@@ -206,7 +206,7 @@ def test_per_class_accuracy_names_typical_mistakes(answer, hint):
 # 10 · gradient-descent step
 # ----------------------------------------------------------------------------------------------
 def test_gd_step_accepts_a_flat_result():
-    assert training.check_gd_step(lambda *a: gd_step(*a).ravel()).passed
+    assert checks.check_gd_step(lambda *a: gd_step(*a).ravel()).passed
 
 
 @pytest.mark.parametrize(
@@ -220,7 +220,7 @@ def test_gd_step_accepts_a_flat_result():
     ids=["ascent", "no-two", "sum", "delta"],
 )
 def test_gd_step_names_typical_mistakes(answer, hint):
-    result = training.check_gd_step(answer)
+    result = checks.check_gd_step(answer)
     assert not result.passed
     assert hint in result.message
 
@@ -247,7 +247,7 @@ def test_gd_step_names_typical_mistakes(answer, hint):
     ids=["top-left", "bottom-right", "k-half", "too-much"],
 )
 def test_align_valid_names_typical_mistakes(answer, hint):
-    result = training.check_align_valid(answer)
+    result = checks.check_align_valid(answer)
     assert not result.passed
     assert hint in result.message
 
@@ -304,10 +304,10 @@ def test_cnn_model_accepts_separate_activation_layers_and_a_model():
             ]
         )
 
-    result = training.check_cnn_model(separate_layers)
+    result = checks.check_cnn_model(separate_layers)
     assert result.passed, result.message
     assert "12,810 parameters" in result.message
-    assert training.check_cnn_model(_model()).passed  # the model itself is accepted too
+    assert checks.check_cnn_model(_model()).passed  # the model itself is accepted too
 
 
 @pytest.mark.slow
@@ -343,21 +343,21 @@ def test_cnn_model_accepts_separate_activation_layers_and_a_model():
     ],
 )
 def test_cnn_model_names_typical_mistakes(kwargs, hint):
-    result = training.check_cnn_model(lambda: _model(**kwargs))
+    result = checks.check_cnn_model(lambda: _model(**kwargs))
     assert not result.passed
     assert hint in result.message
 
 
 @pytest.mark.slow
 def test_cnn_model_does_not_blame_the_last_layer_for_an_extra_dense():
-    message = training.check_cnn_model(lambda: _model(hidden="after dropout")).message
+    message = checks.check_cnn_model(lambda: _model(hidden="after dropout")).message
     assert "The last layer has" not in message
     assert "with 10 units (one per class): remove the hidden Dense layer" in message
 
 
 @pytest.mark.slow
 def test_cnn_model_rejects_something_that_is_not_a_model():
-    result = training.check_cnn_model(lambda: [1, 2, 3])
+    result = checks.check_cnn_model(lambda: [1, 2, 3])
     assert not result.passed and "Keras model" in result.message
 
 
@@ -370,7 +370,7 @@ def test_gd_step_that_changes_the_kernel_in_place_is_told_so():
         kernel -= learning_rate * (2 / len(targets) * patches.T @ error).reshape(kernel.shape)
         return kernel
 
-    result = training.check_gd_step(gd_step_in_place)
+    result = checks.check_gd_step(gd_step_in_place)
     assert not result.passed
     assert "changed the array it was given" in result.message
 
@@ -380,6 +380,22 @@ def test_per_class_accuracy_with_zero_division_gives_no_warning():
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        result = training.check_per_class_accuracy(lambda cm: np.diag(cm) / (cm.sum(axis=1) * 0))
+        result = checks.check_per_class_accuracy(lambda cm: np.diag(cm) / (cm.sum(axis=1) * 0))
     assert not result.passed
     assert "returned [inf, inf, inf]" in result.message
+
+
+def test_every_public_checker_of_09_and_10_is_reachable_from_checks():
+    names = set(keras_cnn.__all__ + filter_learning.__all__) - {"CNN_SPEC"}
+    assert names == {
+        "check_keras_output_shape",
+        "check_cnn_model",
+        "check_per_class_accuracy",
+        "check_gd_step",
+        "check_align_valid",
+    }
+    assert all(
+        getattr(checks, name) is getattr(keras_cnn, name, None)
+        or getattr(checks, name) is getattr(filter_learning, name, None)
+        for name in names
+    )

@@ -1,84 +1,71 @@
-"""Exercise checkers for the notebooks.
+"""Exercise checkers for the notebooks, one module per topic.
 
 Each checker compares a learner's answer (a number, an array, or a function they wrote) with
 cnnlab's reference on several cases, including edge cases, and returns a
-:class:`~cnnlab.checks.Result` that displays as "Correct" or as a specific hint. Checkers live
-in one submodule per group of notebooks and are all reachable from here::
+:class:`~cnnlab.checks.Result` that displays as "Correct" or as a specific hint. A notebook
+writes ``cnnlab.checks.check_output_size(my_output_size)``: every checker is reachable from
+here, found in its topic's module on first use::
 
-    cnnlab.checks.basics      notebooks 00-04 (images, convolution, Sobel, padding, stride)
-    cnnlab.checks.layers      notebooks 05-08 (pooling, activations, dropout, dense)
-    cnnlab.checks.training    notebooks 09-10 (Keras CNN, learning filters)
+    cnnlab.checks.images           00 · Images as arrays
+    cnnlab.checks.convolution      01 · Convolution
+    cnnlab.checks.filters          02 · Sobel and other hand-made filters
+    cnnlab.checks.padding          03 · Padding
+    cnnlab.checks.stride           04 · Stride (and dilation)
+    cnnlab.checks.pooling          05 · Pooling
+    cnnlab.checks.activations      06 · ReLU and softplus
+    cnnlab.checks.dropout          07 · Dropout
+    cnnlab.checks.dense            08 · The fully connected layer
+    cnnlab.checks.keras_cnn        09 · A complete CNN in Keras
+    cnnlab.checks.filter_learning  10 · Learning filters from data
 
-so a notebook writes ``cnnlab.checks.check_output_size(my_output_size)``. The machinery they
-share (:func:`check_cases`, :func:`run_case`, :func:`same`, :func:`show`, ...) lives in
-``cnnlab.checks._core`` and is re-exported here for writing new checkers.
+A new checker goes into its topic's module (a new topic gets a new module, added to
+``TOPICS``). The machinery they share — :class:`Result`, :func:`check_cases`,
+:func:`run_case`, :func:`same`, :func:`show`, :func:`claim`, … — lives in
+``cnnlab.checks._core`` and is reachable from here too.
 """
 
 from __future__ import annotations
 
 import importlib
 
-from ._core import (
-    UNFINISHED,
-    Result,
-    as_floats,
-    call_learner,
-    call_quietly,
-    call_text,
-    changed_inputs,
-    check_cases,
-    claim,
-    compare_array,
-    compare_number,
-    copy_arrays,
-    correct,
-    function_name,
-    is_unfinished,
-    returned_nothing,
-    run_case,
-    same,
-    show,
-    wrong,
+from . import _core
+
+#: The topic modules, in the order of the notebooks.
+TOPICS = (
+    "images",
+    "convolution",
+    "filters",
+    "padding",
+    "stride",
+    "pooling",
+    "activations",
+    "dropout",
+    "dense",
+    "keras_cnn",
+    "filter_learning",
 )
 
-__all__ = [
-    "UNFINISHED",
-    "Result",
-    "as_floats",
-    "call_learner",
-    "call_quietly",
-    "call_text",
-    "changed_inputs",
-    "check_cases",
-    "claim",
-    "compare_array",
-    "compare_number",
-    "copy_arrays",
-    "correct",
-    "function_name",
-    "is_unfinished",
-    "returned_nothing",
-    "run_case",
-    "same",
-    "show",
-    "wrong",
-]
-
-_SUBMODULES = ("basics", "layers", "training")
+__all__ = ["TOPICS", *_core.__all__]
 
 
 def __getattr__(name):
-    """Find a checker by name in the per-notebook submodules (imported on first use)."""
-    if name in _SUBMODULES:
+    """A name of the shared machinery, a topic module, or a checker from its topic module."""
+    if name in _core.__all__:
+        return getattr(_core, name)
+    if name in TOPICS:
         return importlib.import_module(f".{name}", __name__)
     if name.startswith("check_"):
-        for sub in _SUBMODULES:
+        for topic in TOPICS:
             try:
-                module = importlib.import_module(f".{sub}", __name__)
+                module = importlib.import_module(f".{topic}", __name__)
             except ModuleNotFoundError as err:
-                if err.name == f"{__name__}.{sub}":
+                if err.name == f"{__name__}.{topic}":
                     continue
                 raise
-            if hasattr(module, name):
+            if name in getattr(module, "__all__", ()):
                 return getattr(module, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__) | set(TOPICS))

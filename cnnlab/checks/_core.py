@@ -20,6 +20,7 @@ The per-notebook modules build on these pieces:
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 import warnings
@@ -44,10 +45,13 @@ __all__ = [
     "correct",
     "function_name",
     "is_unfinished",
+    "not_whole",
     "returned_nothing",
     "run_case",
     "same",
+    "same_with_nan",
     "show",
+    "whole_number_hint",
     "wrong",
 ]
 
@@ -221,6 +225,17 @@ def is_unfinished(answer) -> bool:
     if isinstance(answer, list | tuple):
         return any(is_unfinished(v) for v in answer)
     return False
+
+
+def same_with_nan(got, expected, *, atol: float = 1e-6) -> bool:
+    """:func:`same` with nan = nan, so that 0 / 0 in an answer compares like the reference's.
+
+    Examples
+    --------
+    >>> same_with_nan([np.nan, 1.0], [np.nan, 1.0]), same([np.nan], [np.nan])
+    (True, False)
+    """
+    return same(got, expected, atol=atol, equal_nan=True)
 
 
 def as_floats(value) -> np.ndarray | None:
@@ -404,7 +419,10 @@ def call_quietly(func, *args):
         return call_learner(func, *args)
 
 
-_NEW_ARRAY = "Return a new array instead, so the caller's data stays intact."
+_NEW_ARRAY = (
+    "Return a new array instead (for example with np.maximum or np.where, which make one), so "
+    "the caller's data stays intact."
+)
 
 
 def run_case(func, args: Sequence, call: str, *, in_place_hint: str = _NEW_ARRAY):
@@ -438,7 +456,7 @@ def run_case(func, args: Sequence, call: str, *, in_place_hint: str = _NEW_ARRAY
     ...     a[a < 0] = 0
     ...     return a
     >>> print(run_case(relu_in_place, (x,), "my_relu(x)")[1].message)
-    my_relu(x) changed the array it was given. Return a new array instead, so the caller's data stays intact.
+    my_relu(x) changed the array it was given. Return a new array instead (for example with np.maximum or np.where, which make one), so the caller's data stays intact.
     """
     given = copy_arrays(args)
     value, problem = call_quietly(func, *given)
@@ -650,3 +668,37 @@ def compare_array(answer, expected, *, what: str = "your array", atol: float = 1
         f"{what} differs in {int(bad.sum())} of {bad.size} places; the first is at index "
         f"{first}: you have {got[first]:g}, expected {exp[first]:g}."
     )
+
+
+def not_whole(value) -> bool:
+    """Whether ``value`` is a finite number with a fractional part (what true division gives)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return False
+    return math.isfinite(number) and not number.is_integer()
+
+
+def whole_number_hint(func, mistakes, hint):
+    """``(func, mistakes)`` for :func:`check_cases`, with one more mistake after ``mistakes``:
+    "some answer is not a whole number" (a learner's true division ``/`` instead of ``//``).
+
+    The learner's function is wrapped so that its answers are recorded; the extra mistake
+    returns those answers, case by case, when one of them has a fractional part, so it matches
+    any such function that no catalogued mistake explained first.
+    """
+    if not callable(func):
+        return func, mistakes
+    answers = {}
+
+    @functools.wraps(func)
+    def recorded(*args):
+        answers[args] = value = func(*args)
+        return value
+
+    def fractional(*args):
+        if not any(not_whole(v) for v in answers.values()):
+            raise ValueError("every answer is a whole number")
+        return answers[args]
+
+    return recorded, [*mistakes, (fractional, hint)]

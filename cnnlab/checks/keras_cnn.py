@@ -1,20 +1,15 @@
-"""Exercise checkers for notebooks 09-10: a complete CNN in Keras, and learning filters.
+"""Exercise checkers of notebook 09 · A complete CNN in Keras.
 
-Every checker takes the learner's answer (a function they wrote), runs it on several cases
-including edge cases, compares with cnnlab's reference and returns a
-:class:`~cnnlab.checks.Result`. When the answer is wrong the message names the case that fails
-and, when the answer matches a typical mistake, what that mistake is. An unfinished stub
-(``...`` or ``None``) gives a friendly "not yet", never an exception.
+==========================  ========================================================
+checker                     the learner provides
+==========================  ========================================================
+check_keras_output_shape    ``conv_output_shape(...)``: a Keras layer's output shape
+check_cnn_model             ``build_my_cnn()``: a Keras model following ``CNN_SPEC``
+check_per_class_accuracy    ``per_class_accuracy(confusion)``
+==========================  ========================================================
 
-=============================  ==========  =====================================================
-checker                        notebook    the learner provides
-=============================  ==========  =====================================================
-check_keras_output_shape       09          ``conv_output_shape(input_shape, filters, ...)``
-check_cnn_model                09          ``build_my_cnn()``: the notebook's CNN in Keras
-check_per_class_accuracy       09          ``per_class_accuracy(cm)`` from a confusion matrix
-check_gd_step                  10          ``gd_step(kernel, patches, targets, learning_rate)``
-check_align_valid              10          ``align_valid(y, kernel_size)``: crop the target
-=============================  ==========  =====================================================
+Each returns a :class:`~cnnlab.checks.Result`: "Correct", or the failing case with a hint for
+the typical mistake it matches; a stub (``...``) gets a friendly "not yet", never an exception.
 """
 
 from __future__ import annotations
@@ -24,8 +19,6 @@ import math
 
 import numpy as np
 
-from ..learning import align_target
-from ..learning import gd_step as _gd_step_reference
 from ..shapes import output_size
 from ._core import (
     UNFINISHED,
@@ -36,28 +29,13 @@ from ._core import (
     function_name,
     is_unfinished,
     returned_nothing,
-    same,
+    same_with_nan,
     wrong,
 )
 
-__all__ = [
-    "CNN_SPEC",
-    "check_align_valid",
-    "check_cnn_model",
-    "check_gd_step",
-    "check_keras_output_shape",
-    "check_per_class_accuracy",
-]
+__all__ = ["CNN_SPEC", "check_cnn_model", "check_keras_output_shape", "check_per_class_accuracy"]
 
 
-def _close(got, expected, atol=1e-6) -> bool:
-    """:func:`~cnnlab.checks.same` with nan = nan (0 / 0 in an answer is compared as nan)."""
-    return same(got, expected, atol=atol, equal_nan=True)
-
-
-# ----------------------------------------------------------------------------------------------
-# 09 · Keras output shapes, channels_last and channels_first
-# ----------------------------------------------------------------------------------------------
 def _keras_shape(input_shape, filters, kernel_size, strides=1, padding="valid", data_format=None):
     data_format = data_format or "channels_last"
     if data_format == "channels_last":
@@ -256,10 +234,7 @@ def check_keras_output_shape(func) -> Result:
     return result
 
 
-# ----------------------------------------------------------------------------------------------
-# 09 · Build the CNN in Keras
-# ----------------------------------------------------------------------------------------------
-#: The CNN of notebook 09's exercise, as keyword arguments of cnnlab.models.layer_table.
+#: The CNN of notebook 09's exercise, as keyword arguments of cnnlab.networks.layer_table.
 CNN_SPEC = {
     "input_shape": (28, 28, 1),
     "num_classes": 10,
@@ -273,6 +248,7 @@ CNN_SPEC = {
     "rescale": None,
 }
 
+
 _KIND_TO_TYPE = {
     "conv": "Conv2D",
     "pool": "MaxPooling2D",
@@ -281,11 +257,13 @@ _KIND_TO_TYPE = {
     "logits": "Dense",
     "hidden": "Dense",
 }
+
+
 _PASS_THROUGH = {"InputLayer", "ReLU", "Activation", "Rescaling", "Softmax"}
 
 
 def _expected_layers():
-    from ..models import layer_table
+    from ..networks.architecture import layer_table
 
     out = []
     for row in layer_table(**CNN_SPEC):
@@ -374,7 +352,7 @@ def check_cnn_model(build) -> Result:
     The specification (:data:`CNN_SPEC`): input (28, 28, 1), ``Conv2D(16, 3)`` + ReLU,
     ``MaxPooling2D(2)``, ``Conv2D(32, 3)`` + ReLU, ``MaxPooling2D(2)``, ``Flatten``,
     ``Dropout(0.5)``, ``Dense(10)`` + softmax. Shapes and parameter counts are compared layer by
-    layer with :func:`cnnlab.models.layer_table` (activation and input layers are skipped, so
+    layer with :func:`cnnlab.networks.layer_table` (activation and input layers are skipped, so
     ``Conv2D(..., activation="relu")`` and a separate ``ReLU`` layer are both fine); then the
     activations, and that the outputs are probabilities.
 
@@ -466,9 +444,6 @@ def check_cnn_model(build) -> Result:
     )
 
 
-# ----------------------------------------------------------------------------------------------
-# 09 · Per-class accuracy from a confusion matrix
-# ----------------------------------------------------------------------------------------------
 def _per_class(cm):
     cm = np.asarray(cm, dtype=float)
     return np.diag(cm) / cm.sum(axis=1)
@@ -489,7 +464,7 @@ def check_per_class_accuracy(func) -> Result:
     ----------
     func : callable
         ``func(cm)`` with ``cm[i, j]`` = number of images of true class ``i`` predicted as
-        ``j`` (rows: truth, as :func:`cnnlab.models.confusion_matrix`); must return an array
+        ``j`` (rows: truth, as :func:`cnnlab.networks.confusion_matrix`); must return an array
         of shape (K,): ``cm[i, i] / cm[i].sum()`` (the recall of each class).
 
     Returns
@@ -533,189 +508,8 @@ def check_per_class_accuracy(func) -> Result:
         _CM_CASES,
         _per_class,
         mistakes,
-        compare=_close,
+        compare=same_with_nan,
         max_items=12,
         success="Each class's correct predictions over its number of images: the diagonal "
         "divided by the row sums.",
-    )
-
-
-# ----------------------------------------------------------------------------------------------
-# 10 · One gradient-descent step
-# ----------------------------------------------------------------------------------------------
-def _gd_cases():
-    rng = np.random.default_rng(10)
-    cases = []
-    for m, k, lr in ((6, 2, 0.1), (20, 3, 0.05), (1, 1, 0.5), (50, 3, 0.01)):
-        kernel = rng.normal(size=(k, k))
-        patches = rng.normal(size=(m, k * k))
-        targets = rng.normal(size=m)
-        cases.append((kernel, patches, targets, lr))
-    return cases
-
-
-def _as_kernel(value, shape):
-    arr = np.asarray(value, dtype=float)
-    return arr.reshape(shape) if arr.size == int(np.prod(shape)) else arr
-
-
-def check_gd_step(func) -> Result:
-    """Check a learner's ``gd_step(kernel, patches, targets, learning_rate)``.
-
-    Parameters
-    ----------
-    func : callable
-        ``func(kernel, patches, targets, learning_rate)`` with ``kernel`` (k, k), ``patches``
-        (M, k*k) (the im2col matrix), ``targets`` (M,); must return the kernel after one step
-        of gradient descent on the mean squared error
-        ``mean((patches @ kernel.ravel() - targets) ** 2)``: ``kernel - learning_rate * grad``
-        with ``grad = 2 / M * patches.T @ (patches @ kernel.ravel() - targets)``, shape (k, k)
-        (or flat (k*k,)).
-
-    Returns
-    -------
-    Result
-
-    Examples
-    --------
-    >>> from cnnlab.learning import gd_step
-    >>> check_gd_step(gd_step).passed
-    True
-    >>> def ascent(kernel, patches, targets, lr):
-    ...     return 2 * kernel - gd_step(kernel, patches, targets, lr)
-    >>> print(check_gd_step(ascent).message)  # doctest: +ELLIPSIS
-    ascent(...) returned ...You stepped uphill...
-    """
-
-    def reference(kernel, patches, targets, lr):
-        return _gd_step_reference(kernel, patches, targets, lr)
-
-    def same_kernel(got, expected):
-        try:
-            return _close(_as_kernel(got, expected.shape), expected, atol=1e-8)
-        except (TypeError, ValueError):
-            return False
-
-    def grad(kernel, patches, targets):
-        return (patches.T @ (patches @ kernel.ravel() - targets)).reshape(kernel.shape)
-
-    mistakes = [
-        (
-            lambda w, p, t, lr: w + lr * 2 / len(t) * grad(w, p, t),
-            "You stepped uphill: the gradient points to where the loss grows, so subtract it "
-            "(w - learning_rate * grad), and make sure the error is prediction - target.",
-        ),
-        (
-            lambda w, p, t, lr: w - lr / len(t) * grad(w, p, t),
-            "The factor 2 is missing: the derivative of (prediction - target)**2 is "
-            "2 * (prediction - target) * patch.",
-        ),
-        (
-            lambda w, p, t, lr: w - lr * 2 * grad(w, p, t),
-            "You summed over the M positions instead of averaging: the loss is a mean, so "
-            "divide the gradient by M = len(targets).",
-        ),
-        (
-            lambda w, p, t, lr: w - lr * grad(w, p, t),
-            "Both the factor 2 and the division by M = len(targets) are missing: "
-            "grad = 2 / M * patches.T @ (patches @ kernel.ravel() - targets).",
-        ),
-        (
-            lambda w, p, t, lr: -lr * 2 / len(t) * grad(w, p, t),
-            "That is only the change -learning_rate * grad; return the new kernel: "
-            "kernel - learning_rate * grad.",
-        ),
-    ]
-    return check_cases(
-        func,
-        "gd_step",
-        _gd_cases(),
-        reference,
-        mistakes,
-        compare=same_kernel,
-        max_items=12,
-        success="kernel - learning_rate * 2/M * patches.T @ (patches @ kernel - targets): one "
-        "step downhill on the mean squared error.",
-    )
-
-
-# ----------------------------------------------------------------------------------------------
-# 10 · Aligning the target with a 'valid' prediction
-# ----------------------------------------------------------------------------------------------
-def _align_cases():
-    return [
-        (np.arange(36.0).reshape(6, 6), 3),
-        (np.arange(36.0).reshape(6, 6), 5),
-        (np.arange(63.0).reshape(7, 9), 3),
-        (np.arange(20.0).reshape(4, 5), 1),
-        (np.arange(64.0).reshape(8, 8), 4),
-    ]
-
-
-def check_align_valid(func) -> Result:
-    """Check a learner's ``align_valid(y, kernel_size)``: the target part a valid output sees.
-
-    Parameters
-    ----------
-    func : callable
-        ``func(y, kernel_size)`` with ``y`` a full-size target map (H, W) (one value per
-        pixel); must return the (H - k + 1, W - k + 1) part of ``y`` that lines up with
-        ``conv2d(x, kernel, padding="valid")`` for a k x k kernel: output (r, c) sits on the
-        pixel under the kernel's centre tap, ``y[r + h, c + h]`` with ``h = (k - 1) // 2``.
-
-    Returns
-    -------
-    Result
-
-    Examples
-    --------
-    >>> def align_valid(y, k):
-    ...     h = (k - 1) // 2
-    ...     return y[h : h + y.shape[0] - k + 1, h : h + y.shape[1] - k + 1]
-    >>> check_align_valid(align_valid).passed
-    True
-    >>> print(check_align_valid(lambda y, k: y[: y.shape[0] - k + 1, : y.shape[1] - k + 1]).message)
-    ... # doctest: +ELLIPSIS
-    align_valid(...) returned ...top-left corner...
-    """
-
-    def reference(y, k):
-        return align_target(y, k)
-
-    mistakes = [
-        (
-            lambda y, k: y[: y.shape[0] - k + 1, : y.shape[1] - k + 1],
-            "You kept the top-left corner, so each target sits (k - 1) // 2 pixels up and left "
-            "of the window's centre: the learned kernel would come out shifted into the corner. "
-            "Output (r, c) sits on pixel (r + h, c + h), h = (k - 1) // 2: crop h on each side.",
-        ),
-        (
-            lambda y, k: y[k - 1 :, k - 1 :],
-            "You kept the bottom-right corner (cut k - 1 at the top and left). Output (r, c) "
-            "sits on pixel (r + h, c + h) with h = (k - 1) // 2: crop the same h on each side.",
-        ),
-        (
-            lambda y, k: y[
-                k // 2 : k // 2 + y.shape[0] - k + 1, k // 2 : k // 2 + y.shape[1] - k + 1
-            ],
-            "Right for odd kernels; for an even kernel the centre tap is (k - 1) // 2 (for k = 4 "
-            "that is 1, TensorFlow's convention), not k // 2.",
-        ),
-        (
-            lambda y, k: y[k - 1 : y.shape[0] - k + 1, k - 1 : y.shape[1] - k + 1],
-            "You cropped k - 1 on each side, which removes too much: the valid output is "
-            "(H - k + 1) x (W - k + 1), so crop (k - 1) // 2 at the top/left and the rest at "
-            "the bottom/right.",
-        ),
-    ]
-    return check_cases(
-        func,
-        "align_valid",
-        _align_cases(),
-        reference,
-        mistakes,
-        compare=_close,
-        max_items=12,
-        success="Output (r, c) of a valid k x k convolution lines up with pixel "
-        "(r + (k-1)//2, c + (k-1)//2): crop the same margin on both sides.",
     )
