@@ -517,7 +517,7 @@ def test_receptive_field_rejects_typical_mistakes(answer, layers, hint):
 
 
 # ----------------------------------------------------------------------------------------------
-# The shared machinery (cnnlab.checks._core) protects the test inputs here too
+# The shared machinery (cnnlab.checks.cases) protects the test inputs here too
 # ----------------------------------------------------------------------------------------------
 def test_brighten_that_changes_its_input_is_told_so():
     def brighten_in_place(image, amount):

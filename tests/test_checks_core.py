@@ -1,4 +1,4 @@
-"""The machinery every checker shares (cnnlab.checks._core): stub detection, value formatting,
+"""The machinery every checker shares (cnnlab.checks.result, compare, cases, claims): stub detection, value formatting,
 comparisons, calling the learner's function safely, and running a list of cases."""
 
 from __future__ import annotations
@@ -10,21 +10,17 @@ import numpy as np
 import pytest
 
 from cnnlab import checks
-from cnnlab.checks import _core
-from cnnlab.checks._core import (
-    UNFINISHED,
+from cnnlab.checks import cases, claims, compare, result
+from cnnlab.checks.cases import (
     call_quietly,
-    call_text,
     changed_inputs,
     check_cases,
     copy_arrays,
-    function_name,
-    is_unfinished,
     returned_nothing,
     run_case,
-    same,
-    show,
 )
+from cnnlab.checks.compare import call_text, function_name, same, show
+from cnnlab.checks.result import UNFINISHED, is_unfinished
 
 
 # ----------------------------------------------------------------------------------------------
@@ -268,8 +264,11 @@ def test_mistake_that_raises_is_skipped():
 
 
 def test_public_machinery_is_reachable_from_the_package():
-    for name in ("check_cases", "run_case", "same", "show", "is_unfinished"):
-        assert getattr(checks, name) is getattr(_core, name)
+    homes = {"check_cases": cases, "run_case": cases, "same": compare, "show": compare}
+    homes |= {"is_unfinished": result, "Result": result, "claim": claims}
+    for name, module in homes.items():
+        assert getattr(checks, name) is getattr(module, name)
+        assert name in checks.__all__
 
 
 # ----------------------------------------------------------------------------- claim

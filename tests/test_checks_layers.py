@@ -440,7 +440,7 @@ def test_fc_params_answers():
 
 
 # ----------------------------------------------------------------------------------------------
-# The shared machinery (cnnlab.checks._core): a wrong answer beats a later crash
+# The shared machinery (cnnlab.checks.cases): a wrong answer beats a later crash
 # ----------------------------------------------------------------------------------------------
 def test_wrong_answer_before_a_crash_is_the_message():
     def relu_crashes_on_big_input(x):

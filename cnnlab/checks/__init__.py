@@ -19,16 +19,23 @@ here, found in its topic's module on first use::
     cnnlab.checks.filter_learning  10 · Learning filters from data
 
 A new checker goes into its topic's module (a new topic gets a new module, added to
-``TOPICS``). The machinery they share — :class:`Result`, :func:`check_cases`,
-:func:`run_case`, :func:`same`, :func:`show`, :func:`claim`, … — lives in
-``cnnlab.checks._core`` and is reachable from here too.
+``TOPICS``). The machinery they share is reachable from here too:
+
+    cnnlab.checks.result    Result (the "Correct" / "Not yet" box), correct, wrong, is_unfinished
+    cnnlab.checks.compare   same, show, compare_number, compare_array, …
+    cnnlab.checks.cases     run_case, check_cases: the learner's function, safely, case by case
+    cnnlab.checks.claims    claim: a statement of the prose as one line, never an exception
 """
 
 from __future__ import annotations
 
 import importlib
 
-from . import _core
+from . import cases, claims, compare, result
+
+_MACHINERY = {
+    name: module for module in (result, compare, cases, claims) for name in module.__all__
+}
 
 #: The topic modules, in the order of the notebooks.
 TOPICS = (
@@ -45,13 +52,13 @@ TOPICS = (
     "filter_learning",
 )
 
-__all__ = ["TOPICS", *_core.__all__]
+__all__ = ["TOPICS", *sorted(_MACHINERY)]
 
 
 def __getattr__(name):
     """A name of the shared machinery, a topic module, or a checker from its topic module."""
-    if name in _core.__all__:
-        return getattr(_core, name)
+    if name in _MACHINERY:
+        return getattr(_MACHINERY[name], name)
     if name in TOPICS:
         return importlib.import_module(f".{name}", __name__)
     if name.startswith("check_"):

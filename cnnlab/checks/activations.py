@@ -19,16 +19,9 @@ import math
 import numpy as np
 
 from ..activations import relu, sigmoid, softplus
-from ._core import (
-    UNFINISHED,
-    Result,
-    as_floats,
-    check_cases,
-    compare_number,
-    correct,
-    is_unfinished,
-    wrong,
-)
+from .cases import check_cases
+from .compare import as_floats, compare_number
+from .result import UNFINISHED, Result, correct, is_unfinished, wrong
 
 __all__ = ["check_relu", "check_softplus_derivative", "check_vanishing_depth"]
 

@@ -21,18 +21,9 @@ import numpy as np
 from ..lessons.sliding_window import example_6x6
 from ..ops import conv2d
 from ..shapes import conv_params
-from ._core import (
-    UNFINISHED,
-    Result,
-    check_cases,
-    compare_array,
-    correct,
-    function_name,
-    is_unfinished,
-    run_case,
-    same,
-    wrong,
-)
+from .cases import check_cases, run_case
+from .compare import compare_array, function_name, same
+from .result import UNFINISHED, Result, correct, is_unfinished, wrong
 
 __all__ = ["check_conv2d", "check_conv_params", "check_conv_value"]
 

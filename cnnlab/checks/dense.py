@@ -19,16 +19,9 @@ import numpy as np
 from ..activations import softmax
 from ..losses import categorical_crossentropy
 from ..shapes import conv_params, dense_params, output_shape
-from ._core import (
-    UNFINISHED,
-    Result,
-    as_floats,
-    check_cases,
-    compare_number,
-    correct,
-    is_unfinished,
-    wrong,
-)
+from .cases import check_cases
+from .compare import as_floats, compare_number
+from .result import UNFINISHED, Result, correct, is_unfinished, wrong
 
 __all__ = ["check_cross_entropy", "check_fc_params", "check_softmax"]
 

@@ -17,18 +17,9 @@ import math
 
 import numpy as np
 
-from ._core import (
-    UNFINISHED,
-    Result,
-    as_floats,
-    check_cases,
-    correct,
-    function_name,
-    is_unfinished,
-    run_case,
-    show,
-    wrong,
-)
+from .cases import check_cases, run_case
+from .compare import as_floats, function_name, show
+from .result import UNFINISHED, Result, correct, is_unfinished, wrong
 
 __all__ = ["check_dropout_layer", "check_inverted_dropout"]
 

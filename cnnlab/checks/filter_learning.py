@@ -17,11 +17,9 @@ import numpy as np
 
 from ..lessons.filter_data import align_target
 from ..lessons.filter_learning import gd_step as _gd_step_reference
-from ._core import (
-    Result,
-    check_cases,
-    same_with_nan,
-)
+from .cases import check_cases
+from .compare import same_with_nan
+from .result import Result
 
 __all__ = ["check_align_valid", "check_gd_step"]
 

@@ -20,19 +20,9 @@ import numpy as np
 
 from .. import kernels as _kernels
 from ..ops import conv2d
-from ._core import (
-    UNFINISHED,
-    Result,
-    check_cases,
-    compare_array,
-    correct,
-    function_name,
-    is_unfinished,
-    run_case,
-    same,
-    show,
-    wrong,
-)
+from .cases import check_cases, run_case
+from .compare import compare_array, function_name, same, show
+from .result import UNFINISHED, Result, correct, is_unfinished, wrong
 
 __all__ = ["check_box_blur", "check_edge_kernel", "check_gradient_magnitude"]
 

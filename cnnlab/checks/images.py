@@ -17,18 +17,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..shapes import dense_params
-from ._core import (
-    UNFINISHED,
-    Result,
-    check_cases,
-    correct,
-    function_name,
-    is_unfinished,
-    run_case,
-    same,
-    show,
-    wrong,
-)
+from .cases import check_cases, run_case
+from .compare import function_name, same, show
+from .result import UNFINISHED, Result, correct, is_unfinished, wrong
 
 __all__ = ["check_brighten", "check_dense_params", "check_normalise"]
 

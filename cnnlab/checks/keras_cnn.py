@@ -20,18 +20,9 @@ import math
 import numpy as np
 
 from ..shapes import output_size
-from ._core import (
-    UNFINISHED,
-    Result,
-    call_learner,
-    check_cases,
-    correct,
-    function_name,
-    is_unfinished,
-    returned_nothing,
-    same_with_nan,
-    wrong,
-)
+from .cases import call_learner, check_cases, returned_nothing
+from .compare import function_name, same_with_nan
+from .result import UNFINISHED, Result, correct, is_unfinished, wrong
 
 __all__ = ["CNN_SPEC", "check_cnn_model", "check_keras_output_shape", "check_per_class_accuracy"]
 

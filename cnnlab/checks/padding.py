@@ -19,17 +19,9 @@ import numpy as np
 from ..lessons.sliding_window import coverage_count
 from ..ops import conv2d
 from ..shapes import output_size
-from ._core import (
-    UNFINISHED,
-    Result,
-    check_cases,
-    compare_array,
-    correct,
-    is_unfinished,
-    same,
-    whole_number_hint,
-    wrong,
-)
+from .cases import check_cases, whole_number_hint
+from .compare import compare_array, same
+from .result import UNFINISHED, Result, correct, is_unfinished, wrong
 
 __all__ = ["check_coverage_map", "check_padded_output_size", "check_padding_amount"]
 

@@ -19,11 +19,9 @@ import numpy as np
 from ..activations import relu
 from ..ops import pool2d
 from ..shapes import output_size
-from ._core import (
-    Result,
-    check_cases,
-    show,
-)
+from .cases import check_cases
+from .compare import show
+from .result import Result
 
 __all__ = ["check_max_pool", "check_orders_agree", "check_pooled_shape"]
 

@@ -17,15 +17,8 @@ from __future__ import annotations
 import math
 
 from ..shapes import _layer_triplet, output_size, receptive_fields
-from ._core import (
-    UNFINISHED,
-    Result,
-    check_cases,
-    correct,
-    is_unfinished,
-    whole_number_hint,
-    wrong,
-)
+from .cases import check_cases, whole_number_hint
+from .result import UNFINISHED, Result, correct, is_unfinished, wrong
 
 __all__ = ["check_output_size", "check_receptive_field", "check_same_output_size"]
 
