@@ -362,7 +362,7 @@ def test_cnn_model_rejects_something_that_is_not_a_model():
 
 
 # ----------------------------------------------------------------------------------------------
-# The shared machinery (cnnlab.checks._core): in-place changes and silent overflow
+# The shared machinery (cnnlab.checks.cases): in-place changes and silent overflow
 # ----------------------------------------------------------------------------------------------
 def test_gd_step_that_changes_the_kernel_in_place_is_told_so():
     def gd_step_in_place(kernel, patches, targets, learning_rate):
