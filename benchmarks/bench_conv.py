@@ -12,8 +12,14 @@ mode, after warm-up calls. ``conv2d`` and ``tf.nn.conv2d`` are timed in alternat
 calls in the same process (the first call of each block is discarded, since either library's
 worker threads may still be spinning from the other's block), so a change in machine load
 affects both alike; the table reports medians. ``conv2d`` runs its matrix products on one BLAS
-thread (see ``cnnlab.ops._one_blas_thread``); TensorFlow uses its default thread pools.
-``conv2d_naive`` is plain Python loops: it is timed with very few repeats (one by default).
+thread (see ``cnnlab._conv_engine.one_blas_thread``); TensorFlow uses its default thread
+pools. ``conv2d_naive`` is plain Python loops: it is timed with very few repeats (one by
+default).
+
+A second table times each strategy of the private engine (``cnnlab._conv_engine``: shift-and-add
+``taps``, ``im2col``, ``banded``) on the same workloads in the same run, as ratios to the
+strategy the cost model picks: this is the measurement that justifies keeping each strategy
+and the cost model's constants.
 
 The targets (issue "compute core"): on a 2-core machine ``conv2d`` within 1.5x of
 ``tf.nn.conv2d`` at the median over the workloads and never worse than 3x; every setting of the
@@ -36,14 +42,16 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from cnnlab import ops
-from cnnlab.ops import conv2d, conv2d_naive
+from cnnlab import _conv_engine
+from cnnlab.conv import _check_conv, conv2d, conv2d_naive
+from cnnlab.padding import pad2d
 
 # name, x shape, kernel shape, stride, padding
 WORKLOADS = [
     ("512x512 gray, 3x3", (512, 512), (3, 3), 1, "valid"),
     ("512x512 gray, 5x5", (512, 512), (5, 5), 1, "valid"),
     ("512x512 gray, 11x11", (512, 512), (11, 11), 1, "valid"),
+    ("512x512 gray, 1x1", (512, 512), (1, 1), 1, "valid"),
     ("64 x 28x28x1, 32 filters 3x3", (64, 28, 28, 1), (3, 3, 1, 32), 1, "valid"),
     ("224x224x3, 64 filters 7x7, stride 2, same", (224, 224, 3), (7, 7, 3, 64), 2, "same"),
 ]
@@ -81,9 +89,33 @@ def time_once(func, repeats):
     return statistics.median(times)
 
 
+STRATEGIES = ("conv_taps", "conv_im2col", "conv_banded")
+
+
+def engine_inputs(x, k, stride, padding):
+    """What conv2d hands the engine: the padded 4-D input, the 4-D kernel and the sizes."""
+    args = _check_conv(x, k, None, stride, padding, 1)
+    return pad2d(args.x, args.pads), args.kernel, args.stride, args.dilation, args.out_hw
+
+
 def strategy_name(x, k, stride, padding):
-    spec = ops._prepare_conv(x, k, None, stride, padding, 1)
-    return ops._choose_strategy(spec).__name__.removeprefix("_conv_")
+    xp, k4, s, d, _ = engine_inputs(x, k, stride, padding)
+    return _conv_engine.choose_strategy(k4.shape, s, d).__name__.removeprefix("conv_")
+
+
+def strategy_times(x, k, stride, padding, repeats):
+    """Median seconds of each engine strategy on conv2d's own inputs (padding excluded)."""
+    xp, k4, s, d, out_hw = engine_inputs(x, k, stride, padding)
+    times = {}
+    for name in STRATEGIES:
+        run = getattr(_conv_engine, name)
+
+        def call(run=run):
+            return _conv_engine.correlate(xp, k4, s, d, out_hw, strategy=run)
+
+        call()
+        times[name.removeprefix("conv_")] = time_once(call, repeats)
+    return times
 
 
 def main(argv=None):
@@ -107,7 +139,7 @@ def main(argv=None):
     import tensorflow as tf
 
     rng = np.random.default_rng(0)
-    rows = []
+    rows, strategy_rows = [], []
     for name, x_shape, k_shape, stride, padding in WORKLOADS:
         x = rng.random(x_shape, dtype=np.float32)
         k = rng.standard_normal(k_shape).astype(np.float32)
@@ -131,6 +163,7 @@ def main(argv=None):
                 args.naive_runs,
             )
         rows.append((name, strategy_name(x, k, stride, padding), t_ours, t_tf, t_naive))
+        strategy_rows.append((name, strategy_times(x, k, stride, padding, args.rounds)))
         print(f"  measured {name}", file=sys.stderr, flush=True)
 
     ratios = [t_ours / t_tf for _, _, t_ours, t_tf, _ in rows]
@@ -152,6 +185,18 @@ def main(argv=None):
         print(
             f"| {name} | {strategy} | {t_ours * 1e3:.2f} | {t_tf * 1e3:.2f} | {ratio:.2f}x | {naive} |"
         )
+    print(
+        "\nEngine strategies on the same inputs (median of "
+        f"{args.rounds} calls each; ratio to the one the cost model picks, 1.00x = picked):\n"
+    )
+    print("| workload | picked | " + " | ".join(n.removeprefix("conv_") for n in STRATEGIES) + " |")
+    print("|---|---|" + "---:|" * len(STRATEGIES))
+    for (name, picked, *_), (_, times) in zip(rows, strategy_rows, strict=True):
+        cells = [
+            f"{times[n.removeprefix('conv_')] * 1e3:.2f} ms ({times[n.removeprefix('conv_')] / times[picked]:.2f}x)"
+            for n in STRATEGIES
+        ]
+        print(f"| {name} | {picked} | " + " | ".join(cells) + " |")
     median_ratio, worst_ratio = statistics.median(ratios), max(ratios)
     print(
         f"\nconv2d / tf.nn.conv2d: median {median_ratio:.2f}x (target <= 1.5x), "
@@ -178,7 +223,7 @@ def main(argv=None):
         f"median {statistics.median(t for t, _, _ in sweep) * 1e3:.1f} ms (target: well under 20 ms)"
     )
 
-    # Memory: the im2col matrix is built in chunks of at most ops._IM2COL_BYTES.
+    # Memory: the im2col matrix is built in chunks of at most _conv_engine.IM2COL_BYTES.
     x = rng.random((512, 512, 3), dtype=np.float32)
     k = rng.standard_normal((7, 7, 3, 16)).astype(np.float32)
     tracemalloc.start()
@@ -189,7 +234,7 @@ def main(argv=None):
     print(
         f"memory (512x512x3, 16 filters 7x7, same): peak {peak / 2**20:.0f} MB including the "
         f"{out.nbytes / 2**20:.0f} MB output; the whole im2col matrix would be "
-        f"{whole / 2**20:.0f} MB (chunk limit {ops._IM2COL_BYTES / 2**20:.0f} MB)"
+        f"{whole / 2**20:.0f} MB (chunk limit {_conv_engine.IM2COL_BYTES / 2**20:.0f} MB)"
     )
     return 0
 

@@ -1,6 +1,10 @@
 """cnnlab: the helper package behind the cnnlab notebooks on convolutional neural networks.
 
-The compute core (NumPy only) is available at the top level::
+The compute core (NumPy only) is a set of small modules, one idea each, re-exported here:
+``shapes`` (output sizes and padding arithmetic), ``padding`` (``pad2d``), ``conv``
+(``conv2d_naive`` beside the vectorised ``conv2d``, and ``im2col``), ``pool`` (``pool2d_naive``
+beside ``pool2d``), ``dense`` (``flatten``, ``dense``, ``dropout``), ``activations``, ``losses``,
+``kernels`` and ``images``::
 
     >>> import numpy as np
     >>> import cnnlab
@@ -12,14 +16,15 @@ The compute core (NumPy only) is available at the top level::
 Heavier parts load on first use, so ``import cnnlab`` stays fast and never imports TensorFlow:
 ``cnnlab.plotting`` (matplotlib), ``cnnlab.widgets`` (ipywidgets), ``cnnlab.data`` (datasets),
 ``cnnlab.models`` (Keras), ``cnnlab.checks`` (exercise checkers), ``cnnlab.notebook``
-(the notebooks' setup helper).
+(the notebooks' setup helper). ``cnnlab.ops`` still re-exports the layer operations for older
+imports.
 """
 
 from __future__ import annotations
 
 import importlib
 
-from . import activations, images, kernels, losses, ops, shapes
+from . import activations, conv, images, kernels, losses, padding, pool, shapes
 from .activations import (
     relu,
     relu_derivative,
@@ -31,11 +36,16 @@ from .activations import (
     tanh,
     tanh_derivative,
 )
+from .conv import conv2d, conv2d_naive, im2col
+from .dense import dense, dropout, flatten
 from .losses import categorical_crossentropy, hinge, mse
-from .ops import conv2d, conv2d_naive, dense, dropout, flatten, pad2d, pool2d, pool2d_naive
+from .padding import pad2d
+from .pool import pool2d, pool2d_naive
 from .shapes import (
     conv_params,
     dense_params,
+    explain_output_shape,
+    explain_output_size,
     output_shape,
     output_size,
     padding_amounts,
@@ -54,6 +64,7 @@ _LAZY_SUBMODULES = (
     "learning",
     "models",
     "notebook",
+    "ops",
     "plotting",
     "render",
     "teaching",
@@ -64,22 +75,27 @@ __all__ = [
     "activations",
     "categorical_crossentropy",
     "conv2d",
+    "conv",
     "conv2d_naive",
     "conv_params",
     "dense",
     "dense_params",
+    "explain_output_shape",
+    "explain_output_size",
     "dropout",
     "flatten",
     "hinge",
+    "im2col",
     "images",
     "kernels",
     "losses",
     "mse",
-    "ops",
     "output_shape",
     "output_size",
     "pad2d",
+    "padding",
     "padding_amounts",
+    "pool",
     "pool2d",
     "pool2d_naive",
     "receptive_field",

@@ -8,11 +8,9 @@ TensorFlow).
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
-from ._validate import _is_int, as_float_array, describe
+from ._validate import as_float_array, check_real, describe, is_int
 
 __all__ = [
     "ACTIVATIONS",
@@ -29,12 +27,7 @@ __all__ = [
 
 
 def _check_beta(beta):
-    valid = "beta (the sharpness) must be a positive finite number"
-    if isinstance(beta, bool | np.bool_) or not isinstance(beta, numbers.Real):
-        raise TypeError(f"{valid}; got {describe(beta)}.")
-    if not (np.isfinite(beta) and beta > 0):
-        raise ValueError(f"{valid}; got {describe(beta)}.")
-    return float(beta)
+    return check_real(beta, "beta", low=0, low_open=True, what="the sharpness")
 
 
 def relu(x):
@@ -179,7 +172,7 @@ def softmax(x, axis=-1):
     xa = as_float_array(x, "x")
     if xa.ndim == 0:
         raise ValueError("x must have at least one dimension (the scores); got a scalar.")
-    if not _is_int(axis):
+    if not is_int(axis):
         raise TypeError(f"axis must be an integer (the axis of the scores); got {describe(axis)}.")
     if not -xa.ndim <= axis < xa.ndim:
         raise ValueError(

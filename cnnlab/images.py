@@ -10,7 +10,7 @@ import io
 
 import numpy as np
 
-from ._validate import check_positive_int, describe
+from ._validate import check_int, describe
 
 __all__ = [
     "IMAGE_NAMES",
@@ -109,7 +109,7 @@ def downscale(image, max_side=MAX_SIDE):
     >>> downscale(np.ones((2000, 1000)), 512).shape
     (500, 250)
     """
-    m = check_positive_int(max_side, "max_side")
+    m = check_int(max_side, "max_side")
     arr = to_float(image)
     h, w = arr.shape[:2]
     factor = -(-max(h, w) // m)
@@ -183,7 +183,7 @@ def read_image_bytes(content, *, max_side=MAX_SIDE):
     >>> small.shape, small.dtype, float(small[..., 0].min())
     ((200, 400, 3), dtype('float32'), 1.0)
     """
-    m = check_positive_int(max_side, "max_side")
+    m = check_int(max_side, "max_side")
     from PIL import Image, UnidentifiedImageError
 
     data = content if isinstance(content, bytes) else bytes(content)

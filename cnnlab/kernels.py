@@ -9,27 +9,43 @@ Orientation convention (the one the curriculum uses): the **vertical** Sobel ker
 horizontal lines and edges (intensity changing from top to bottom). Up to the factor
 ``1 / 4``, ``conv2d(img, sobel_vertical())`` equals ``skimage.filters.sobel_v(img)`` away from
 the border (checked in ``tests/test_kernels.py``).
+
+:func:`parse_kernel` reads a kernel typed as text (``"1 0 -1; 2 0 -2; 1 0 -1"``, fractions such
+as ``1/9`` included) and :func:`format_kernel` writes one back.
+
+References
+----------
+.. [1] I. Sobel and G. Feldman, "A 3x3 isotropic gradient operator for image processing",
+   talk at the Stanford Artificial Intelligence Project, 1968; described in R. Duda and
+   P. Hart, *Pattern Classification and Scene Analysis*, Wiley, 1973, pp. 271-272.
+.. [2] OpenCV, ``getDerivKernels`` (larger Sobel kernels from binomial coefficients),
+   https://docs.opencv.org/4.x/d4/d86/group__imgproc__filter.html
+.. [3] scikit-image, ``skimage.filters.sobel_h`` / ``sobel_v``,
+   https://scikit-image.org/docs/stable/api/skimage.filters.html
 """
 
 from __future__ import annotations
 
-import numbers
+import re
+from fractions import Fraction
 from math import comb
 
 import numpy as np
 
-from ._validate import check_positive_int, describe
+from ._validate import check_int, check_real, describe
 
 __all__ = [
     "KERNELS",
     "box_blur",
     "curve_detector",
     "emboss",
+    "format_kernel",
     "gaussian_blur",
     "get_kernel",
     "identity",
     "laplacian",
     "outline",
+    "parse_kernel",
     "sharpen",
     "sobel_horizontal",
     "sobel_vertical",
@@ -37,7 +53,7 @@ __all__ = [
 
 
 def _size(size, *, odd=False, minimum=1):
-    k = check_positive_int(size, "size", minimum=minimum)
+    k = check_int(size, "size", minimum=minimum)
     if odd and k % 2 == 0:
         raise ValueError(f"size must be odd (the kernel needs a centre pixel); got {k}.")
     return k
@@ -94,10 +110,7 @@ def gaussian_blur(size=5, sigma=None):
     k = _size(size)
     if sigma is None:
         sigma = 0.3 * ((k - 1) * 0.5 - 1) + 0.8
-    if isinstance(sigma, bool | np.bool_) or not isinstance(sigma, numbers.Real):
-        raise TypeError(f"sigma must be a positive number (in pixels); got {describe(sigma)}.")
-    if not (np.isfinite(sigma) and sigma > 0):
-        raise ValueError(f"sigma must be a positive number (in pixels); got {describe(sigma)}.")
+    sigma = check_real(sigma, "sigma", low=0, low_open=True, what="in pixels")
     r = np.arange(k) - (k - 1) / 2
     g1 = np.exp(-(r**2) / (2.0 * sigma**2))
     g = np.outer(g1, g1)
@@ -295,3 +308,129 @@ def get_kernel(name, size=3):
         valid = ", ".join(repr(k) for k in [*KERNELS, *fixed])
         raise ValueError(f"name must be one of {valid}; got {describe(name)}.")
     return KERNELS[key](size)
+
+
+# --------------------------------------------------------------------------------------------
+# Kernels typed as text (parsed, never evaluated)
+# --------------------------------------------------------------------------------------------
+#: Largest kernel :func:`parse_kernel` accepts (rows and columns).
+MAX_KERNEL_SIDE = 15
+_EXAMPLE = "1 0 -1; 2 0 -2; 1 0 -1"
+
+
+def _parse_number(token: str) -> Fraction:
+    """One typed number, ``2``, ``-0.5``, ``1e-3`` or ``1/9``, read exactly as a Fraction."""
+    numerator, slash, denominator = token.partition("/")
+    try:
+        if "/" in numerator + denominator:
+            raise ValueError(token)  # Fraction() alone would read "1/2" inside "1/2/3"
+        value = Fraction(numerator)
+        if slash:
+            value /= Fraction(denominator)
+    except ZeroDivisionError:
+        raise ValueError(f'custom kernel: "{token}" divides by zero.') from None
+    except ValueError:
+        shown = token if len(token) <= 30 else token[:27] + "..."
+        raise ValueError(
+            f'custom kernel: "{shown}" is not a number. Type numbers separated by '
+            f"spaces, rows separated by ';', e.g. {_EXAMPLE}"
+        ) from None
+    return value
+
+
+def parse_kernel(text) -> np.ndarray:
+    """Read a kernel typed as numbers: rows separated by ``;`` or new lines.
+
+    Numbers are separated by spaces or commas; decimals (``0.5``, ``1e-3``) and fractions
+    (``1/9``, read by :class:`fractions.Fraction`) are allowed, and a pasted Python list
+    ``[[1, 0], [0, 1]]`` works too. Nothing is evaluated: any other text is rejected with a
+    ``ValueError`` saying what is wrong.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    ndarray of float64, shape (rows, cols)
+        At most :data:`MAX_KERNEL_SIDE` rows and columns.
+
+    Examples
+    --------
+    >>> parse_kernel("1 0 -1; 2 0 -2; 1 0 -1")
+    array([[ 1.,  0., -1.],
+           [ 2.,  0., -2.],
+           [ 1.,  0., -1.]])
+    >>> parse_kernel("1/4, 1/4\\n1/4, 1/4").tolist()
+    [[0.25, 0.25], [0.25, 0.25]]
+    >>> parse_kernel("[[1, 0], [0, 1]]").tolist()
+    [[1.0, 0.0], [0.0, 1.0]]
+    >>> parse_kernel("__import__('os')")
+    Traceback (most recent call last):
+    ...
+    ValueError: custom kernel: "__import__('os')" is not a number. Type numbers separated by spaces, rows separated by ';', e.g. 1 0 -1; 2 0 -2; 1 0 -1
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"custom kernel must be text; got {type(text).__name__}.")
+    cleaned = text.replace("\u2212", "-").strip()  # a typographic minus, as pasted from slides
+    if not cleaned:
+        raise ValueError(f"custom kernel is empty. Type numbers, e.g. {_EXAMPLE}")
+    if "[" in cleaned:
+        if cleaned.startswith("[[") and cleaned.endswith("]]"):
+            rows_text = re.findall(r"\[([^\[\]]*)\]", cleaned)
+        else:
+            rows_text = [cleaned.strip("[]")]
+    else:
+        rows_text = [r for r in re.split(r"[;\n]", cleaned) if r.strip()]
+    rows = []
+    for row_text in rows_text:
+        row = [_parse_number(token) for token in re.split(r"[\s,]+", row_text.strip()) if token]
+        if row:
+            rows.append(row)
+    if not rows:
+        raise ValueError(f"custom kernel has no numbers. Type numbers, e.g. {_EXAMPLE}")
+    if len({len(r) for r in rows}) > 1:
+        raise ValueError(
+            f"custom kernel: every row needs the same number of values; got rows of lengths "
+            f"{[len(r) for r in rows]}."
+        )
+    if len(rows) > MAX_KERNEL_SIDE or len(rows[0]) > MAX_KERNEL_SIDE:
+        raise ValueError(
+            f"custom kernel is {len(rows)}x{len(rows[0])}; at most "
+            f"{MAX_KERNEL_SIDE}x{MAX_KERNEL_SIDE} is allowed."
+        )
+    try:
+        kernel = np.array([[float(v) for v in row] for row in rows], dtype=float)
+    except OverflowError:
+        kernel = np.array([np.inf])  # a number too large for float64: rejected just below
+    if not np.all(np.isfinite(kernel)):
+        raise ValueError("custom kernel: every value must be a finite number.")
+    return kernel
+
+
+def format_kernel(kernel) -> str:
+    """Write a 2-D kernel as the text :func:`parse_kernel` reads back.
+
+    Values are written with 6 significant digits (``%g``), so simple values survive a round
+    trip exactly and others to about 1e-6 relative.
+
+    Parameters
+    ----------
+    kernel : array_like, shape (rows, cols)
+
+    Returns
+    -------
+    str
+        Rows separated by ``"; "``, values by spaces.
+
+    Examples
+    --------
+    >>> format_kernel(np.array([[1.0, 0.0], [0.5, -2.0]]))
+    '1 0; 0.5 -2'
+    >>> format_kernel(box_blur(2))
+    '0.25 0.25; 0.25 0.25'
+    """
+    arr = np.asarray(kernel, dtype=float)
+    if arr.ndim != 2:
+        raise ValueError(f"kernel must be 2-D (rows, cols); got shape {arr.shape}.")
+    return "; ".join(" ".join(f"{v:g}" for v in row) for row in arr)

@@ -12,6 +12,7 @@ import random
 from importlib import metadata
 
 import numpy as np
+from packaging.version import InvalidVersion, Version
 
 __all__ = ["MINIMUM_VERSIONS", "setup_notebook", "version_problems"]
 
@@ -38,14 +39,16 @@ def _installed_version(name: str) -> str | None:
     return None
 
 
-def _as_tuple(version: str) -> tuple[int, ...]:
-    parts = []
-    for piece in version.split(".")[:3]:
-        digits = "".join(ch for ch in piece if ch.isdigit())
-        if not digits:
-            break
-        parts.append(int(digits))
-    return tuple(parts)
+def _too_old(found: str, minimum: str) -> bool:
+    """Whether the installed version ``found`` is older than ``minimum`` (PEP 440 order).
+
+    A pre-release of the minimum (``2.16.0rc1`` for ``2.16``) counts as too old; a version
+    string that is not PEP 440 (a local build) is given the benefit of the doubt.
+    """
+    try:
+        return Version(found) < Version(minimum)
+    except InvalidVersion:
+        return False
 
 
 def version_problems(requirements: dict[str, str]) -> list[str]:
@@ -57,6 +60,8 @@ def version_problems(requirements: dict[str, str]) -> list[str]:
     []
     >>> version_problems({"no-such-package-xyz": "1.0"})
     ['no-such-package-xyz is not installed (need >= 1.0)']
+    >>> version_problems({"numpy": "999.0"})[0].endswith("is too old (need >= 999.0)")
+    True
     """
     problems = []
     for name, minimum in requirements.items():
@@ -64,7 +69,7 @@ def version_problems(requirements: dict[str, str]) -> list[str]:
         if found is None:
             problems.append(f"{name} is not installed (need >= {minimum})")
             continue
-        if _as_tuple(found) < _as_tuple(minimum):
+        if _too_old(found, minimum):
             problems.append(f"{name} {found} is too old (need >= {minimum})")
     return problems
 

@@ -1,4 +1,4 @@
-"""Shape arithmetic for convolution and pooling layers (NumPy-free, pure Python).
+"""Shape arithmetic for convolution and pooling layers: plain integer arithmetic, no arrays.
 
 The rules here are the ones :func:`cnnlab.conv2d` and :func:`cnnlab.pool2d` use, and they
 equal what Keras layers report (checked in ``tests/test_shapes.py``).
@@ -14,22 +14,41 @@ Padding presets:
 * ``"valid"``: no padding.
 * ``"same"``: TensorFlow's rule. The output size is :math:`\\lceil i / s \\rceil`; the total
   padding :math:`\\max((o - 1)s + k_d - i, 0)` is split with the smaller half *before*, so when
-  the total is odd (which happens with stride > 1) the extra row/column goes at the
-  bottom/right.
+  the total is odd the extra row/column goes at the bottom/right. An odd total happens with a
+  stride > 1 (``padding_amounts("same", 6, 3, stride=2)`` is ``(0, 1)``) and also at stride 1
+  with an **even** kernel (``padding_amounts("same", 6, 4)`` is ``(1, 2)``).
 * ``"full"``: :math:`p_b = p_a = k_d - 1`, every partial overlap is kept.
+
+An axis of length 0 is allowed (a batch may hold an empty image): with enough padding the
+windows then see only padding, as in TensorFlow, and without it the output axis is empty.
+
+:func:`explain_output_size` and :func:`explain_output_shape` write the formula with the numbers
+filled in, as the explorers show it.
+
+References
+----------
+.. [1] V. Dumoulin and F. Visin, "A guide to convolution arithmetic for deep learning",
+   arXiv:1603.07285, 2016. https://arxiv.org/abs/1603.07285
+.. [2] TensorFlow, "Notes on padding" (the 'same' rule),
+   https://www.tensorflow.org/api_docs/python/tf/nn#notes_on_padding_2
+.. [3] CS231n, "Convolutional Neural Networks: Architectures, Convolution / Pooling Layers",
+   https://cs231n.github.io/convolutional-networks/
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from ._validate import _is_int, check_pair, check_positive_int, describe
+from ._validate import check_int, check_pair, describe, is_int
 
 __all__ = [
     "PADDING_PRESETS",
     "conv_params",
     "dense_params",
     "effective_kernel_size",
+    "explain_output_shape",
+    "explain_output_size",
+    "layer_triplet",
     "output_shape",
     "output_size",
     "padding_amounts",
@@ -54,13 +73,13 @@ def effective_kernel_size(kernel_size: int, dilation: int = 1) -> int:
     >>> effective_kernel_size(3, dilation=2)
     5
     """
-    k = check_positive_int(kernel_size, "kernel_size")
-    d = check_positive_int(dilation, "dilation")
+    k = check_int(kernel_size, "kernel_size")
+    d = check_int(dilation, "dilation")
     return d * (k - 1) + 1
 
 
 def _check_amount(value, name: str) -> int:
-    if not _is_int(value):
+    if not is_int(value):
         raise TypeError(f"{name} must be {_PADDING_HELP}; got {describe(value)}.")
     if value < 0:
         raise ValueError(f"{name} must not be negative: got {value!r}. Valid: {_PADDING_HELP}.")
@@ -76,8 +95,10 @@ def padding_amounts(
     ----------
     padding : {"valid", "same", "full"} or int or (int, int)
         A preset, a symmetric amount, or explicit ``(before, after)`` amounts.
-    input_size, kernel_size, stride, dilation : int
-        The axis's input size and the layer's hyper-parameters.
+    input_size : int >= 0
+        The axis's input size.
+    kernel_size, stride, dilation : int >= 1
+        The layer's hyper-parameters.
 
     Returns
     -------
@@ -89,11 +110,13 @@ def padding_amounts(
     (1, 1)
     >>> padding_amounts("same", 6, 3, stride=2)   # odd total: the extra goes after
     (0, 1)
+    >>> padding_amounts("same", 6, 4)             # an even kernel: odd total at stride 1
+    (1, 2)
     >>> padding_amounts("full", 5, 3)
     (2, 2)
     """
-    i = check_positive_int(input_size, "input_size")
-    s = check_positive_int(stride, "stride")
+    i = check_int(input_size, "input_size", minimum=0)
+    s = check_int(stride, "stride")
     kd = effective_kernel_size(kernel_size, dilation)
     if isinstance(padding, str):
         key = padding.lower()
@@ -151,12 +174,12 @@ def resolve_padding(
             padding_amounts(padding, h, kh, sh, dh),
             padding_amounts(padding, w, kw, sw, dw),
         )
-    if _is_int(padding):
+    if is_int(padding):
         p = _check_amount(padding, "padding")
         return ((p, p), (p, p))
     if isinstance(padding, tuple | list) and len(padding) == 2:
         a, b = padding
-        if _is_int(a) and _is_int(b):
+        if is_int(a) and is_int(b):
             ph, pw = _check_amount(a, "padding"), _check_amount(b, "padding")
             return ((ph, ph), (pw, pw))
         if all(isinstance(v, tuple | list) and len(v) == 2 for v in (a, b)):
@@ -174,7 +197,7 @@ def output_size(
 
     Parameters
     ----------
-    input_size : int
+    input_size : int >= 0
         Input length :math:`i` (rows or columns).
     kernel_size : int
         Kernel (or pooling window) length :math:`k`.
@@ -188,12 +211,27 @@ def output_size(
     Returns
     -------
     int
-        :math:`\\lfloor (i + p_b + p_a - d(k - 1) - 1) / s \\rfloor + 1`.
+        :math:`\\lfloor (i + p_b + p_a - d(k - 1) - 1) / s \\rfloor + 1`. For an empty axis
+        (:math:`i = 0`) whose padding is a little too small for one window
+        (:math:`p_b + p_a > d(k - 1) + 1 - 2s`, which includes every ``"same"`` case), 0, as in
+        TensorFlow.
 
     Raises
     ------
     ValueError
-        If the (dilated) kernel is larger than the padded input.
+        If the (dilated) kernel is larger than the padded input (for an empty axis: by more
+        than that, where TensorFlow raises too).
+
+    See Also
+    --------
+    explain_output_size : the same arithmetic written out with the numbers filled in.
+
+    References
+    ----------
+    .. [1] V. Dumoulin and F. Visin, "A guide to convolution arithmetic for deep learning",
+       arXiv:1603.07285, 2016, relationship 6 (https://arxiv.org/abs/1603.07285).
+    .. [2] CS231n, "Convolutional Neural Networks", section "Spatial arrangement",
+       https://cs231n.github.io/convolutional-networks/
 
     Examples
     --------
@@ -207,16 +245,40 @@ def output_size(
     256
     >>> output_size(5, 3, stride=2, padding="same")   # ceil(5 / 2)
     3
+    >>> output_size(0, 2, padding=1)          # no rows, but padding: one window of zeros
+    1
+    >>> output_size(6, 11)
+    Traceback (most recent call last):
+    ...
+    ValueError: kernel_size=11 does not fit: it is larger than the padded input (6 + 0 + 0 = 6). Use a kernel_size of at most 6 or more padding.
     """
     before, after = padding_amounts(padding, input_size, kernel_size, stride, dilation)
     kd = effective_kernel_size(kernel_size, dilation)
     padded = input_size + before + after
     if padded < kd:
-        span = f"dilated kernel span {kd}" if dilation != 1 else f"kernel_size {kernel_size}"
+        if input_size == 0 and padded > kd - 2 * stride:
+            # An empty axis padded to almost one window: TensorFlow returns an empty output
+            # axis here (its size formula gives 0) and raises below, where it gives < 0.
+            return 0
+        if input_size == 0:
+            raise ValueError(
+                f"kernel_size={kernel_size} does not fit: the input is empty and its padding "
+                f"({before} + {after} = {padded}) is too small for a window of {kd}. Pad by at "
+                f"least {kd - 2 * stride + 1} in total (TensorFlow's limit) or give a non-empty "
+                "input."
+            )
+        if dilation == 1:
+            raise ValueError(
+                f"kernel_size={kernel_size} does not fit: it is larger than the padded input "
+                f"({input_size} + {before} + {after} = {padded}). Use a kernel_size of at most "
+                f"{padded} or more padding."
+            )
+        largest = (padded - 1) // dilation + 1  # the largest k with d(k - 1) + 1 <= padded
         raise ValueError(
-            f"kernel_size={kernel_size} does not fit: the {span} is larger than the padded "
-            f"input ({input_size} + {before} + {after} = {padded}). Use a kernel of at most "
-            f"{padded} (without dilation) or more padding."
+            f"kernel_size={kernel_size} with dilation={dilation} does not fit: its span "
+            f"{dilation}·({kernel_size} − 1) + 1 = {kd} is larger than the padded input "
+            f"({input_size} + {before} + {after} = {padded}). Use a kernel_size of at most "
+            f"{largest} at this dilation, a smaller dilation or more padding."
         )
     return (padded - kd) // stride + 1
 
@@ -242,6 +304,121 @@ def output_shape(input_hw, kernel_hw, stride=1, padding="valid", dilation=1) -> 
     )
 
 
+def explain_output_size(input_size, kernel_size, stride=1, padding=0, dilation=1) -> str:
+    """The output-size formula of one axis with the numbers filled in, as a readable line.
+
+    Parameters
+    ----------
+    input_size : int >= 0
+    kernel_size, stride, dilation : int >= 1
+    padding : int, (int, int) or {"valid", "same", "full"}, default 0
+
+    Returns
+    -------
+    str
+        ``⌊(i + 2·p − k) / s⌋ + 1 = o`` (``p_before + p_after`` when they differ), preceded for
+        ``"same"`` by TensorFlow's ``⌈i / s⌉`` and the padding it implies, for ``"full"`` by
+        ``k − 1``, and with dilation by the effective kernel ``d(k − 1) + 1``. When the kernel
+        does not fit the result is marked "no output".
+
+    See Also
+    --------
+    output_size : the number alone.
+
+    Examples
+    --------
+    >>> explain_output_size(512, 3, 2, 1)
+    '⌊(512 + 2·1 − 3) / 2⌋ + 1 = 256'
+    >>> explain_output_size(512, 3, 2, "same")
+    "'same': ⌈512 / 2⌉ = 256, padding 0 before + 1 after; ⌊(512 + 0 + 1 − 3) / 2⌋ + 1 = 256"
+    >>> explain_output_size(7, 3, 1, 0, dilation=2)
+    'effective kernel 2·(3 − 1) + 1 = 5; ⌊(7 + 2·0 − 5) / 1⌋ + 1 = 3'
+    >>> explain_output_size(6, 11, 1, 0)
+    '⌊(6 + 2·0 − 11) / 1⌋ + 1 = −4: no output, the kernel does not fit'
+    """
+    i = check_int(input_size, "input_size", minimum=0)
+    k = check_int(kernel_size, "kernel_size")
+    s = check_int(stride, "stride")
+    d = check_int(dilation, "dilation")
+    kd = effective_kernel_size(k, d)
+    before, after = padding_amounts(padding, i, k, s, d)
+    pad_term = f"2·{before}" if before == after else f"{before} + {after}"
+    o = (i + before + after - kd) // s + 1
+    core = f"⌊({i} + {pad_term} − {kd}) / {s}⌋ + 1 = {o}".replace("-", "−")
+    if o <= 0:
+        core += ": no output, the kernel does not fit"
+    parts = []
+    if d != 1:
+        parts.append(f"effective kernel {d}·({k} − 1) + 1 = {kd}")
+    if isinstance(padding, str):
+        preset = padding.lower()
+        if preset == "same":
+            parts.append(
+                f"'same': ⌈{i} / {s}⌉ = {-(-i // s)}, padding {before} before + {after} after"
+            )
+        elif preset == "full":
+            parts.append(f"'full': padding {kd} − 1 = {kd - 1} on each side")
+        else:
+            parts.append("'valid': no padding")
+    return "; ".join([*parts, core])
+
+
+def explain_output_shape(
+    input_hw, kernel_hw, stride=1, padding=0, dilation=1, *, name="output"
+) -> str:
+    """Output size of a 2-D convolution or pooling with the formula of each axis written out.
+
+    One line for rows and columns together when their formulas are equal, else one line each.
+
+    Parameters
+    ----------
+    input_hw, kernel_hw : (int, int) (``kernel_hw`` may be one int)
+    stride, padding, dilation :
+        As for :func:`output_shape` (ints, pairs, or a preset for padding).
+    name : str, default "output"
+        Label of the first line.
+
+    Returns
+    -------
+    str
+        Lines separated by ``"\\n"``.
+
+    Examples
+    --------
+    >>> print(explain_output_shape((512, 512), (3, 3), 2, 1))
+    output: 256 × 256
+    rows and columns: ⌊(512 + 2·1 − 3) / 2⌋ + 1 = 256
+    >>> print(explain_output_shape((300, 451), 3))
+    output: 298 × 449
+    rows: ⌊(300 + 2·0 − 3) / 1⌋ + 1 = 298
+    columns: ⌊(451 + 2·0 − 3) / 1⌋ + 1 = 449
+    >>> print(explain_output_shape((6, 6), 7))
+    output: none
+    rows and columns: ⌊(6 + 2·0 − 7) / 1⌋ + 1 = 0: no output, the kernel does not fit
+    """
+    if not (isinstance(input_hw, tuple | list) and len(input_hw) == 2):
+        raise TypeError(f"input_hw must be a pair (height, width); got {describe(input_hw)}.")
+    kh, kw = check_pair(kernel_hw, "kernel_size")
+    sh, sw = check_pair(stride, "stride")
+    dh, dw = check_pair(dilation, "dilation")
+    if isinstance(padding, str) or is_int(padding):
+        ph = pw = padding
+    elif isinstance(padding, tuple | list) and len(padding) == 2:
+        ph, pw = padding  # (rows, cols), each an amount or (before, after)
+    else:
+        raise ValueError(f"padding must be {_PADDING_HELP}; got {describe(padding)}.")
+    rows = explain_output_size(input_hw[0], kh, sh, ph, dh)
+    cols = explain_output_size(input_hw[1], kw, sw, pw, dw)
+    if any("no output" in line for line in (rows, cols)):
+        first = f"{name}: none"
+    else:
+        sizes = [line.rsplit("= ", 1)[-1] for line in (rows, cols)]
+        first = f"{name}: {sizes[0]} × {sizes[1]}"
+    if rows == cols:
+        return f"{first}\nrows and columns: {rows}"
+    return f"{first}\nrows: {rows}\ncolumns: {cols}"
+
+
 def conv_params(kernel_size, in_channels: int, filters: int, use_bias: bool = True) -> int:
     """Number of trainable parameters of a 2-D convolution layer.
 
@@ -256,8 +433,8 @@ def conv_params(kernel_size, in_channels: int, filters: int, use_bias: bool = Tr
     1792
     """
     kh, kw = check_pair(kernel_size, "kernel_size")
-    c = check_positive_int(in_channels, "in_channels")
-    f = check_positive_int(filters, "filters")
+    c = check_int(in_channels, "in_channels")
+    f = check_int(filters, "filters")
     return kh * kw * c * f + (f if use_bias else 0)
 
 
@@ -269,26 +446,36 @@ def dense_params(inputs: int, units: int, use_bias: bool = True) -> int:
     >>> dense_params(420 * 420, 128)
     22579328
     """
-    n = check_positive_int(inputs, "inputs")
-    u = check_positive_int(units, "units")
+    n = check_int(inputs, "inputs")
+    u = check_int(units, "units")
     return n * u + (u if use_bias else 0)
 
 
-def _layer_triplet(layer) -> tuple[int, int, int]:
-    if _is_int(layer):
-        return (check_positive_int(layer, "kernel_size"), 1, 1)
+def layer_triplet(layer) -> tuple[int, int, int]:
+    """Read one layer of a stack as ``(kernel_size, stride, dilation)``.
+
+    A layer is a kernel size, a tuple ``(kernel_size, stride[, dilation])`` or a dict with
+    those keys (stride and dilation default to 1).
+
+    Examples
+    --------
+    >>> layer_triplet(3), layer_triplet((2, 2)), layer_triplet({"kernel_size": 3, "dilation": 2})
+    ((3, 1, 1), (2, 2, 1), (3, 1, 2))
+    """
+    if is_int(layer):
+        return (check_int(layer, "kernel_size"), 1, 1)
     if isinstance(layer, dict):
         return (
-            check_positive_int(layer.get("kernel_size"), "kernel_size"),
-            check_positive_int(layer.get("stride", 1), "stride"),
-            check_positive_int(layer.get("dilation", 1), "dilation"),
+            check_int(layer.get("kernel_size"), "kernel_size"),
+            check_int(layer.get("stride", 1), "stride"),
+            check_int(layer.get("dilation", 1), "dilation"),
         )
     if isinstance(layer, tuple | list) and 1 <= len(layer) <= 3:
         k, s, d = (*layer, 1, 1)[:3]
         return (
-            check_positive_int(k, "kernel_size"),
-            check_positive_int(s, "stride"),
-            check_positive_int(d, "dilation"),
+            check_int(k, "kernel_size"),
+            check_int(s, "stride"),
+            check_int(d, "dilation"),
         )
     raise TypeError(
         "each layer must be a kernel size, a tuple (kernel_size, stride[, dilation]) or a dict "
@@ -319,7 +506,7 @@ def receptive_fields(layers: Iterable) -> list[int]:
     """
     r, jump, out = 1, 1, []
     for layer in layers:
-        k, s, d = _layer_triplet(layer)
+        k, s, d = layer_triplet(layer)
         r += d * (k - 1) * jump
         jump *= s
         out.append(r)
@@ -342,3 +529,6 @@ def receptive_field(layers: Iterable) -> int:
     if not fields:
         raise ValueError("layers must contain at least one layer; got an empty stack.")
     return fields[-1]
+
+
+_layer_triplet = layer_triplet  # the former private name, still imported by cnnlab.checks

@@ -126,17 +126,17 @@ BAD_INPUT = [
     (
         lambda: softplus([1.0], beta=0),
         ValueError,
-        r"beta \(the sharpness\) must be a positive finite number; got 0",
+        r"beta \(the sharpness\) must be a finite real number > 0, got 0\.",
     ),
     (
         lambda: softplus([1.0], beta=float("inf")),
         ValueError,
-        r"beta .* positive finite number; got inf",
+        r"beta .* finite real number > 0, got inf",
     ),
     (
         lambda: softplus_derivative([1.0], beta="2"),
         TypeError,
-        r"beta .* positive finite number; got '2'",
+        r"beta .* finite real number > 0, got '2'",
     ),
     (
         lambda: softmax(3.0),

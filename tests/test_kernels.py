@@ -239,17 +239,17 @@ BAD_INPUT = [
     (
         lambda: kernels.gaussian_blur(5, sigma=0),
         ValueError,
-        r"sigma must be a positive number \(in pixels\); got 0",
+        r"sigma \(in pixels\) must be a finite real number > 0, got 0\.",
     ),
     (
         lambda: kernels.gaussian_blur(5, sigma=float("nan")),
         ValueError,
-        r"sigma must be a positive number .*got nan",
+        r"sigma \(in pixels\) must be a finite real number > 0, got nan",
     ),
     (
         lambda: kernels.gaussian_blur(5, sigma="wide"),
         TypeError,
-        r"sigma must be a positive number .*got 'wide'",
+        r"sigma \(in pixels\) must be a finite real number > 0, got 'wide'",
     ),
     (
         lambda: kernels.get_kernel("sobel diagonal"),
@@ -270,3 +270,66 @@ BAD_INPUT = [
 def test_bad_input(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+# --------------------------------------------------------------------------------------------
+# Kernels typed as text
+# --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "1 0 -1; 2 0",
+        "__import__('os').system('ls')",
+        "1e999 0",
+        "nan 1",
+        "inf",
+        "1/0 1",
+        "1/2/3",
+        "0x10",
+        "[[1, 2], [3]]",
+        "lambda: 1",
+        "1 2; 3 x",
+        "; ".join(["1 " * 16] * 16),
+    ],
+)
+def test_parse_kernel_rejects_garbage_with_a_sentence(text):
+    with pytest.raises(ValueError, match="^custom kernel"):
+        kernels.parse_kernel(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1 0 -1; 2 0 -2; 1 0 -1", [[1, 0, -1], [2, 0, -2], [1, 0, -1]]),
+        ("1, 0, -1\n2, 0, -2\n1, 0, -1", [[1, 0, -1], [2, 0, -2], [1, 0, -1]]),
+        ("[[1, 0], [0, 1]]", [[1, 0], [0, 1]]),
+        ("1/4 1/4; 1/4 1/4", [[0.25, 0.25], [0.25, 0.25]]),
+        ("\u22121 .5 2e-1", [[-1, 0.5, 0.2]]),
+        ("1.5/3 -2/-4", [[0.5, 0.5]]),
+    ],
+)
+def test_parse_kernel_accepts_numbers(text, expected):
+    np.testing.assert_array_equal(kernels.parse_kernel(text), np.array(expected, dtype=float))
+
+
+def test_parse_kernel_reads_fractions_exactly():
+    """1/9 becomes the float nearest to one ninth, so a typed box blur equals box_blur(3)."""
+    typed = kernels.parse_kernel("; ".join(["1/9 1/9 1/9"] * 3))
+    np.testing.assert_array_equal(typed, np.full((3, 3), 1 / 9))
+    np.testing.assert_allclose(typed, kernels.box_blur(3), rtol=0, atol=1e-17)
+
+
+@pytest.mark.parametrize("name", ["sobel vertical", "sharpen", "emboss", "box blur"])
+def test_format_kernel_round_trips_through_parse_kernel(name):
+    kernel = kernels.get_kernel(name, 3)
+    back = kernels.parse_kernel(kernels.format_kernel(kernel))
+    np.testing.assert_allclose(back, kernel, rtol=1e-6, atol=0)
+
+
+def test_parse_kernel_needs_text_and_format_kernel_2d():
+    with pytest.raises(TypeError, match="custom kernel must be text; got list"):
+        kernels.parse_kernel([[1, 0]])
+    with pytest.raises(ValueError, match=r"kernel must be 2-D \(rows, cols\); got shape \(3,\)"):
+        kernels.format_kernel([1, 2, 3])

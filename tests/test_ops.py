@@ -1,4 +1,5 @@
-"""cnnlab.ops against TensorFlow/Keras, SciPy and its own loop versions.
+"""The layer operations (padding, conv, pool, dense) against TensorFlow/Keras, SciPy and their
+own loop versions.
 
 Every comparison would fail if the code were wrong: TensorFlow and SciPy are independent
 implementations, and the property tests check facts (translation equivariance, no uint8
@@ -8,6 +9,8 @@ wrap-around) that a wrong index or dtype breaks.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
+from fractions import Fraction
 
 import keras
 import numpy as np
@@ -17,19 +20,29 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import signal
 
-from cnnlab import ops
-from cnnlab.ops import (
-    conv2d,
-    conv2d_naive,
-    dense,
-    dropout,
-    flatten,
-    pad2d,
-    pool2d,
-    pool2d_naive,
-)
+import cnnlab
+from cnnlab import _conv_engine
+from cnnlab import ops as legacy_ops
+from cnnlab.conv import conv2d, conv2d_naive, im2col
+from cnnlab.dense import dense, dropout, flatten
+from cnnlab.padding import pad2d
+from cnnlab.pool import pool2d, pool2d_naive
 
 ATOL = RTOL = 1e-4  # float32: sums of up to ~100 products of values in [-1, 1]
+
+
+STRATEGIES = ("conv_taps", "conv_banded", "conv_im2col")
+
+
+@contextmanager
+def _forced_strategy(name):
+    """Make conv2d use one engine strategy, whatever the cost model would pick."""
+    original = _conv_engine.choose_strategy
+    _conv_engine.choose_strategy = lambda *shapes: getattr(_conv_engine, name)
+    try:
+        yield
+    finally:
+        _conv_engine.choose_strategy = original
 
 
 def _tf_conv(x4, k4, stride, padding, dilation=(1, 1)):
@@ -113,9 +126,8 @@ STRATEGY_SHAPES = [
     ("strategy", "x_shape", "k_shape", "stride", "padding"),
     [
         pytest.param(strategy, *shapes, id=f"{strategy}-{'x'.join(map(str, shapes[0]))}")
-        for strategy in ("_conv_taps", "_conv_banded", "_conv_im2col")
+        for strategy in STRATEGIES
         for shapes in STRATEGY_SHAPES
-        if strategy != "_conv_taps" or shapes[0][-1] == 1  # shift-and-add: one channel in
     ],
 )
 def test_each_strategy_matches_tensorflow(strategy, x_shape, k_shape, stride, padding):
@@ -123,9 +135,18 @@ def test_each_strategy_matches_tensorflow(strategy, x_shape, k_shape, stride, pa
     rng = np.random.default_rng(sum(x_shape) + sum(k_shape))
     x = rng.uniform(-1, 1, size=x_shape).astype(np.float32)
     k = rng.uniform(-1, 1, size=k_shape).astype(np.float32)
-    spec = ops._prepare_conv(x, k, None, stride, padding, 1)
-    got = spec.finish(getattr(ops, strategy)(spec))
+    with _forced_strategy(strategy):
+        got = conv2d(x, k, stride=stride, padding=padding)
     np.testing.assert_allclose(got, _tf_conv(x, k, stride, padding.upper()), rtol=RTOL, atol=ATOL)
+
+
+def test_cost_model_picks_each_strategy_where_the_benchmark_shows_it_wins():
+    """1x1 kernels: shift-and-add; few filters: banded; many filters: im2col."""
+    choose = _conv_engine.choose_strategy
+    assert choose((1, 1, 3, 8), (1, 1), (1, 1)) is _conv_engine.conv_taps
+    assert choose((11, 11, 1, 1), (1, 1), (1, 1)) is _conv_engine.conv_banded
+    assert choose((3, 3, 1, 32), (1, 1), (1, 1)) is _conv_engine.conv_im2col
+    assert choose((7, 7, 3, 64), (2, 2), (1, 1)) is _conv_engine.conv_im2col
 
 
 def test_large_convolution_runs_blas_on_one_thread_and_restores_it(monkeypatch):
@@ -136,22 +157,22 @@ def test_large_convolution_runs_blas_on_one_thread_and_restores_it(monkeypatch):
         return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
 
     seen = []
-    choose = ops._choose_strategy
+    choose = _conv_engine.choose_strategy
 
-    def spy(spec):
-        strategy = choose(spec)
+    def spy(*shapes):
+        strategy = choose(*shapes)
 
-        def run(spec):
+        def run(*args):
             seen.append(blas_threads())
-            return strategy(spec)
+            return strategy(*args)
 
         return run
 
-    monkeypatch.setattr(ops, "_choose_strategy", spy)
+    monkeypatch.setattr(_conv_engine, "choose_strategy", spy)
     rng = np.random.default_rng(8)
     x = rng.uniform(-1, 1, size=(2, 64, 64, 3)).astype(np.float32)
     k = rng.uniform(-1, 1, size=(5, 5, 3, 16)).astype(np.float32)
-    assert x.shape[0] * 64 * 64 * k.size >= ops._SINGLE_THREAD_MACS
+    assert x.shape[0] * 64 * 64 * k.size >= _conv_engine.SINGLE_THREAD_MACS
     before = blas_threads()
     got = conv2d(x, k, padding="same")
     assert seen == [[1] * len(before)]
@@ -288,9 +309,14 @@ def test_conv2d_equals_naive_loops(problem):
     kwargs = {"stride": stride, "padding": padding, "dilation": dilation}
     got = conv2d(x, k, bias, **kwargs)
     np.testing.assert_allclose(got, conv2d_naive(x, k, bias, **kwargs), atol=1e-10)
-    spec = ops._prepare_conv(x, k, bias, stride, padding, dilation)
-    for name in ("_conv_banded", "_conv_im2col") + (("_conv_taps",) if k.shape[2] == 1 else ()):
-        np.testing.assert_allclose(spec.finish(getattr(ops, name)(spec)), got, atol=1e-10)
+    for name in STRATEGIES:
+        with _forced_strategy(name):
+            np.testing.assert_allclose(conv2d(x, k, bias, **kwargs), got, atol=1e-10)
+    windows = im2col(x, k.shape[:2], **kwargs)  # convolution as one matrix product
+    product = windows @ k.reshape(-1, k.shape[-1] if k.ndim == 4 else 1)
+    if bias is not None:
+        product += bias
+    np.testing.assert_allclose(product.reshape(got.shape), got, atol=1e-10)
 
 
 @given(
@@ -321,8 +347,8 @@ def test_chunked_computation_gives_the_same_result(monkeypatch):
     ]
     want = [conv2d(x, k, stride=(2, 1), padding="same") for x, k in cases]
     for budget in (1, 600, 5000):
-        monkeypatch.setattr(ops, "_IM2COL_BYTES", budget)
-        monkeypatch.setattr(ops, "_BANDED_BYTES", budget)
+        monkeypatch.setattr(_conv_engine, "IM2COL_BYTES", budget)
+        monkeypatch.setattr(_conv_engine, "_BANDED_BYTES", budget)
         for (x, k), expected in zip(cases, want, strict=True):
             got = conv2d(x, k, stride=(2, 1), padding="same")
             np.testing.assert_allclose(got, expected, atol=1e-12)
@@ -576,7 +602,8 @@ BAD_INPUT = [
     (
         lambda: conv2d(np.zeros((4, 4)), K3, dilation=2),
         ValueError,
-        r"kernel_size=3 does not fit: the dilated kernel span 5",
+        r"kernel_size=3 with dilation=2 does not fit: its span 2·\(3 − 1\) \+ 1 = 5 .*"
+        r"at most 2 at this dilation",
     ),
     # stride and dilation
     (lambda: conv2d(IMG, K3, stride=0), ValueError, r"stride must be an integer >= 1, got 0"),
@@ -628,9 +655,9 @@ BAD_INPUT = [
         r"kernel must be real-valued, got complex dtype complex128",
     ),
     (
-        lambda: conv2d(np.zeros((0, 5)), K3),
+        lambda: conv2d(np.zeros((0, 5)), np.ones((0, 3))),
         ValueError,
-        r"x and kernel must not be empty; got shapes \(0, 5\)",
+        r"kernel must not be empty \(every axis at least 1.*got kernel shape \(0, 3\) for x of shape \(0, 5\)",
     ),
     # pooling
     (lambda: pool2d(IMG, 0), ValueError, r"pool_size must be an integer >= 1, got 0"),
@@ -663,16 +690,28 @@ BAD_INPUT = [
     ),
     (lambda: pad2d(IMG, "same"), ValueError, r"padding='same' needs kernel_size"),
     (lambda: pad2d(IMG, -1), ValueError, r"padding must not be negative: got -1"),
-    (lambda: pad2d(IMG, 1, value="zero"), TypeError, r"value must be a real number; got 'zero'"),
+    (
+        lambda: pad2d(IMG, 1, value="zero"),
+        TypeError,
+        r"value must be a finite real number, got 'zero'",
+    ),
+    (
+        lambda: pad2d(IMG, 1, value=True),
+        TypeError,
+        r"value must be a finite real number, got True \(a bool: booleans are not accepted",
+    ),
     # dropout
     (
         lambda: dropout(IMG, 1.0),
         ValueError,
-        r"rate must be in \[0, 1\) \(the fraction of values dropped\); got 1.0",
+        r"rate \(the fraction dropped\) must be a finite real number in \[0, 1\), got 1.0",
     ),
-    (lambda: dropout(IMG, -0.1), ValueError, r"rate must be in \[0, 1\).*got -0.1"),
-    (lambda: dropout(IMG, float("nan")), ValueError, r"rate must be in \[0, 1\).*got nan"),
-    (lambda: dropout(IMG, "0.5"), TypeError, r"rate must be a number in \[0, 1\); got '0.5'"),
+    (lambda: dropout(IMG, -0.1), ValueError, r"rate .* in \[0, 1\), got -0.1"),
+    (lambda: dropout(IMG, float("nan")), ValueError, r"rate .* in \[0, 1\), got nan"),
+    (lambda: dropout(IMG, "0.5"), TypeError, r"rate .* real number in \[0, 1\), got '0.5'"),
+    (lambda: dropout(IMG, True), TypeError, r"rate .* got True \(a bool: booleans are not"),
+    (lambda: conv2d(IMG, K3, stride=True), TypeError, r"stride must be .*got True \(a bool"),
+    (lambda: pool2d(IMG, (2, True)), TypeError, r"pool_size must be .*\(a bool"),
     (
         lambda: dropout(IMG, 0.5, rng="seed"),
         TypeError,
@@ -720,3 +759,165 @@ def test_naive_versions_validate_like_the_fast_ones():
         conv2d_naive(np.zeros((6, 6, 3)), np.ones((3, 3, 2, 4)))
     with pytest.raises(ValueError, match=r"mode must be one of"):
         pool2d_naive(IMG, 2, mode="median")
+
+
+# --------------------------------------------------------------------------------------------
+# Images with no rows or columns: TensorFlow's results, or the error TensorFlow raises too
+# --------------------------------------------------------------------------------------------
+EMPTY_CONV_CASES = [
+    # x shape, kernel shape, TF padding (explicit amounts or a preset), stride, dilation
+    ((1, 0, 2, 1), (1, 1, 1, 1), [[0, 0], [1, 1], [1, 1], [0, 0]], 1, 1),
+    ((1, 0, 2, 1), (2, 2, 1, 1), [[0, 0], [1, 1], [1, 1], [0, 0]], 1, 1),
+    ((1, 0, 2, 1), (3, 3, 1, 1), [[0, 0], [1, 1], [1, 1], [0, 0]], 1, 1),  # a row short: empty
+    ((1, 0, 2, 1), (2, 2, 1, 1), [[0, 0], [1, 1], [1, 1], [0, 0]], 1, 2),
+    ((1, 0, 0, 1), (2, 2, 1, 3), [[0, 0], [1, 1], [1, 1], [0, 0]], 1, 1),
+    ((2, 3, 0, 2), (2, 2, 2, 3), [[0, 0], [0, 1], [2, 1], [0, 0]], (1, 2), 1),
+    ((1, 0, 2, 1), (1, 1, 1, 1), "VALID", 1, 1),
+    ((1, 0, 4, 1), (3, 3, 1, 2), "VALID", 2, 1),
+    ((1, 0, 2, 1), (3, 3, 1, 1), "SAME", 1, 1),
+    ((1, 0, 5, 1), (3, 3, 1, 2), "SAME", 2, 1),
+    ((0, 3, 3, 1), (2, 2, 1, 1), "VALID", 1, 1),  # an empty batch
+]
+
+
+def _tf_output_shape(x_shape, k_shape, tf_padding, stride, dilation):
+    """The output shape by TensorFlow's documented rules (GetWindowedOutputSize)."""
+    stride = (stride, stride) if isinstance(stride, int) else stride
+    sizes = []
+    for axis in (0, 1):
+        i, s = x_shape[1 + axis], stride[axis]
+        kd = dilation * (k_shape[axis] - 1) + 1
+        if tf_padding == "SAME":
+            sizes.append(-(-i // s))
+        else:
+            pads = 0 if tf_padding == "VALID" else sum(tf_padding[1 + axis])
+            sizes.append(int((i + pads - kd + s) / s))  # C++ division: rounds towards zero
+    return (x_shape[0], *sizes, k_shape[-1])
+
+
+@pytest.mark.parametrize(
+    ("x_shape", "k_shape", "tf_padding", "stride", "dilation"), EMPTY_CONV_CASES
+)
+def test_empty_image_with_padding_gives_what_tensorflow_gives(
+    x_shape, k_shape, tf_padding, stride, dilation
+):
+    """Windows that see only padding give 0 plus the bias, as in TensorFlow.
+
+    For an empty *result* TensorFlow's CPU kernel hands back a tensor of its input's shape, so
+    there the shape is checked against TensorFlow's documented size rule instead.
+    """
+    rng = np.random.default_rng(sum(k_shape))
+    x = np.zeros(x_shape, np.float32)
+    k = rng.standard_normal(k_shape).astype(np.float32)
+    bias = rng.standard_normal(k_shape[-1]).astype(np.float32)
+    want_shape = _tf_output_shape(x_shape, k_shape, tf_padding, stride, dilation)
+    padding = (
+        tf_padding.lower()
+        if isinstance(tf_padding, str)
+        else tuple(tuple(p) for p in tf_padding[1:3])
+    )
+    kwargs = {"stride": stride, "padding": padding, "dilation": dilation}
+    theirs = tf.nn.conv2d(x, k, strides=stride, padding=tf_padding, dilations=dilation).numpy()
+    for conv in (conv2d, conv2d_naive):
+        got = conv(x, k, bias, **kwargs)
+        assert got.shape == want_shape
+        if theirs.size:
+            assert theirs.shape == want_shape  # the size rule is TensorFlow's
+            np.testing.assert_allclose(got, theirs + bias, atol=1e-6)
+            assert not np.allclose(got, 0)  # not vacuous: the bias is there
+        else:
+            assert got.size == 0
+    assert im2col(x, k_shape[:2], **kwargs).shape == (
+        int(np.prod(want_shape[:3])),
+        int(np.prod(k_shape[:3])),
+    )
+
+
+def test_empty_image_far_too_small_for_the_kernel_fails_as_in_tensorflow():
+    x = np.zeros((1, 0, 5, 3), np.float32)
+    k = np.ones((3, 3, 3, 2), np.float32)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="output size would be negative"):
+        tf.nn.conv2d(x, k, strides=1, padding="VALID")
+    for conv in (conv2d, conv2d_naive):
+        with pytest.raises(
+            ValueError, match=r"kernel_size=3 does not fit: the input is empty.*at least 2 in total"
+        ):
+            conv(x, k)
+
+
+def test_empty_image_2d_form_keeps_the_callers_layout():
+    got = conv2d(np.zeros((0, 3)), np.ones((2, 2)), 1.5, padding=1)
+    np.testing.assert_array_equal(got, np.full((1, 4), 1.5))
+    assert conv2d(np.zeros((0, 3)), np.ones((1, 2))).shape == (0, 2)
+
+
+@pytest.mark.parametrize(
+    "k_shape", [(0, 2, 1, 1), (2, 2, 1, 0)], ids=["no kernel rows", "no filters"]
+)
+def test_empty_kernel_is_refused_as_tensorflow_refuses_it(k_shape):
+    x = np.zeros((1, 3, 3, 1), np.float32)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="filter must not have zero elements"):
+        tf.nn.conv2d(x, np.zeros(k_shape, np.float32), strides=1, padding="VALID")
+    for conv in (conv2d, conv2d_naive):
+        with pytest.raises(ValueError, match=r"kernel must not be empty .*got kernel shape"):
+            conv(x, np.zeros(k_shape))
+
+
+@pytest.mark.parametrize(
+    ("x_shape", "pool", "stride", "tf_padding"),
+    [
+        ((1, 0, 2, 1), 2, 1, [[0, 0], [1, 1], [1, 1], [0, 0]]),  # windows of padding only
+        ((1, 0, 2, 1), 3, 1, [[0, 0], [1, 1], [1, 1], [0, 0]]),  # too small: empty
+        ((1, 0, 2, 1), 1, 1, "VALID"),
+        ((1, 0, 2, 1), 2, 2, "SAME"),
+        ((1, 4, 4, 0), 2, 2, "VALID"),  # no channels
+        ((0, 4, 4, 1), 2, 2, "VALID"),  # an empty batch
+    ],
+)
+def test_max_pool_of_an_empty_image_gives_what_tensorflow_gives(x_shape, pool, stride, tf_padding):
+    x = np.zeros(x_shape, np.float32)
+    want = tf.nn.max_pool2d(x, pool, stride, tf_padding).numpy()
+    padding = (
+        tf_padding.lower()
+        if isinstance(tf_padding, str)
+        else tuple(tuple(p) for p in tf_padding[1:3])
+    )
+    for pool_fn in (pool2d, pool2d_naive):
+        got = pool_fn(x, pool, stride=stride, padding=padding)
+        assert got.shape == want.shape
+        np.testing.assert_array_equal(got, want)  # the lowest float32 where only padding
+    if isinstance(tf_padding, str):
+        avg = tf.nn.avg_pool2d(x, pool, stride, tf_padding).numpy()
+        assert pool2d(x, pool, stride=stride, padding=padding, mode="avg").shape == avg.shape
+
+
+def test_avg_pool_of_padding_only_is_refused_and_l2_is_zero():
+    x = np.zeros((1, 0, 2, 1))
+    for pool_fn in (pool2d, pool2d_naive):
+        with pytest.raises(ValueError, match=r"no rows: with padding .* no value to average"):
+            pool_fn(x, 2, stride=1, padding=1, mode="avg")
+        np.testing.assert_array_equal(
+            pool_fn(x, 2, stride=1, padding=1, mode="l2"), np.zeros((1, 1, 3, 1))
+        )
+    with pytest.raises(tf.errors.InvalidArgumentError, match="Top padding 1 needs to be smaller"):
+        tf.nn.max_pool2d(x.astype(np.float32), 1, 1, [[0, 0], [1, 1], [1, 1], [0, 0]])
+    with pytest.raises(ValueError, match=r"each side's padding must be smaller than pool_size"):
+        pool2d(x, 1, padding=1)
+
+
+# --------------------------------------------------------------------------------------------
+# One rule per kind of argument; the public names
+# --------------------------------------------------------------------------------------------
+def test_fractions_are_accepted_where_a_real_number_is():
+    x = np.ones((4, 4))
+    np.testing.assert_array_equal(dropout(x, Fraction(1, 4), rng=3), dropout(x, 0.25, rng=3))
+    np.testing.assert_array_equal(pad2d(x, 1, value=Fraction(1, 2))[0, 0], 0.5)
+
+
+def test_top_level_and_legacy_names_are_the_new_functions():
+    for name in ("conv2d", "conv2d_naive", "pad2d", "pool2d", "pool2d_naive", "flatten",
+                 "dropout", "im2col"):  # fmt: skip
+        assert getattr(legacy_ops, name) is getattr(cnnlab, name)
+    assert cnnlab.dense is dense  # the function: the module is imported as cnnlab.dense's file
+    assert legacy_ops.PAD_MODES == cnnlab.padding.PAD_MODES
+    assert legacy_ops.POOL_MODES == cnnlab.pool.POOL_MODES

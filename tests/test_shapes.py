@@ -8,12 +8,16 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cnnlab import conv2d
 from cnnlab.shapes import (
     conv_params,
     dense_params,
     effective_kernel_size,
+    explain_output_shape,
+    explain_output_size,
     output_shape,
     output_size,
     padding_amounts,
@@ -217,11 +221,16 @@ def test_receptive_field_layer_descriptions():
 # Bad input
 # --------------------------------------------------------------------------------------------
 BAD_INPUT = [
-    (lambda: output_size(0, 3), ValueError, r"input_size must be an integer >= 1, got 0"),
+    (lambda: output_size(-1, 3), ValueError, r"input_size must be an integer >= 0, got -1"),
+    (
+        lambda: output_size(0, 3),
+        ValueError,
+        r"kernel_size=3 does not fit: the input is empty .*Pad by at least 2 in total",
+    ),
     (lambda: output_size(5, 0), ValueError, r"kernel_size must be an integer >= 1, got 0"),
     (lambda: output_size(5, 3, stride=0), ValueError, r"stride must be an integer >= 1, got 0"),
     (lambda: output_size(5, 3, dilation=0), ValueError, r"dilation must be an integer >= 1, got 0"),
-    (lambda: output_size(5.0, 3), TypeError, r"input_size must be an integer >= 1, got 5.0"),
+    (lambda: output_size(5.0, 3), TypeError, r"input_size must be an integer >= 0, got 5.0"),
     (
         lambda: output_size(5, 3, padding="half"),
         ValueError,
@@ -236,12 +245,12 @@ BAD_INPUT = [
     (
         lambda: output_size(3, 5),
         ValueError,
-        r"kernel_size=5 does not fit: the kernel_size 5 is larger than the padded input \(3 \+ 0 \+ 0 = 3\)\. Use a kernel of at most 3",
+        r"kernel_size=5 does not fit: it is larger than the padded input \(3 \+ 0 \+ 0 = 3\)\. Use a kernel_size of at most 3 or more padding\.$",
     ),
     (
         lambda: output_size(4, 3, dilation=2),
         ValueError,
-        r"kernel_size=3 does not fit: the dilated kernel span 5",
+        r"kernel_size=3 with dilation=2 does not fit: its span 2·\(3 − 1\) \+ 1 = 5",
     ),
     (
         lambda: resolve_padding(((1, 2), 3), (5, 5), 3),
@@ -281,3 +290,68 @@ BAD_INPUT = [
 def test_bad_input(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+# --------------------------------------------------------------------------------------------
+# The formula written out, and the empty axis
+# --------------------------------------------------------------------------------------------
+def test_explain_output_size_worked_examples():
+    assert explain_output_size(227, 11, 4, 0) == "⌊(227 + 2·0 − 11) / 4⌋ + 1 = 55"  # AlexNet
+    assert explain_output_size(120, 5, 1, "full") == (
+        "'full': padding 5 − 1 = 4 on each side; ⌊(120 + 2·4 − 5) / 1⌋ + 1 = 124"
+    )
+    assert explain_output_size(6, 4, 1, "same") == (
+        "'same': ⌈6 / 1⌉ = 6, padding 1 before + 2 after; ⌊(6 + 1 + 2 − 4) / 1⌋ + 1 = 6"
+    )
+    assert (
+        explain_output_size(32, 3, 1, "valid")
+        == "'valid': no padding; ⌊(32 + 2·0 − 3) / 1⌋ + 1 = 30"
+    )
+    assert explain_output_size(6, 7, 1, 0).endswith("= 0: no output, the kernel does not fit")
+    assert explain_output_shape((300, 451), 3, 1, (1, 0)).splitlines() == [
+        "output: 300 × 449",
+        "rows: ⌊(300 + 2·1 − 3) / 1⌋ + 1 = 300",
+        "columns: ⌊(451 + 2·0 − 3) / 1⌋ + 1 = 449",
+    ]
+    assert explain_output_shape((9, 9), 3, name="pooled").startswith("pooled: 7 × 7\nrows and")
+
+
+@given(
+    i=st.integers(1, 40),
+    k=st.integers(1, 9),
+    s=st.integers(1, 4),
+    d=st.integers(1, 3),
+    padding=st.one_of(st.sampled_from(["valid", "same", "full"]), st.integers(0, 4)),
+)
+def test_explained_number_is_output_size(i, k, s, d, padding):
+    text = explain_output_size(i, k, s, padding, d)
+    try:
+        want = output_size(i, k, s, padding, d)
+    except ValueError:
+        assert text.endswith("no output, the kernel does not fit")
+        return
+    assert text.endswith(f"= {want}")
+
+
+def test_explain_rejects_bad_arguments_with_a_sentence():
+    with pytest.raises(TypeError, match=r"stride must be an integer >= 1, got True \(a bool"):
+        explain_output_size(5, 3, True)
+    with pytest.raises(TypeError, match=r"input_hw must be a pair \(height, width\); got 5"):
+        explain_output_shape(5, 3)
+
+
+def test_same_padding_is_odd_for_even_kernels_at_stride_1():
+    """The module docstring's claim: an odd total also happens at stride 1 with even kernels."""
+    assert padding_amounts("same", 6, 4) == (1, 2)
+    assert padding_amounts("same", 6, 2) == (0, 1)
+    assert padding_amounts("same", 6, 3) == (1, 1)
+
+
+def test_an_empty_axis_follows_tensorflow():
+    """0 output positions while the padding is almost one window (TF's size formula gives 0)."""
+    assert output_size(0, 2, padding=1) == 1  # one window, of padding only
+    assert output_size(0, 3, padding=1) == 0
+    assert output_size(0, 3, stride=2) == 0
+    assert output_size(0, 3, padding="same") == 0
+    with pytest.raises(ValueError, match=r"the input is empty .*Pad by at least 2 in total"):
+        output_size(0, 3)
