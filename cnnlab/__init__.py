@@ -3,8 +3,8 @@
 The compute core (NumPy only) is a set of small modules, one idea each, re-exported here:
 ``shapes`` (output sizes and padding arithmetic), ``padding`` (``pad2d``), ``conv``
 (``conv2d_naive`` beside the vectorised ``conv2d``, and ``im2col``), ``pool`` (``pool2d_naive``
-beside ``pool2d``), ``dense`` (``flatten``, ``dense``, ``dropout``), ``activations``, ``losses``,
-``kernels`` and ``images``::
+beside ``pool2d``), ``fully_connected`` (``flatten``, ``dense``, ``dropout``), ``activations``,
+``losses``, ``kernels`` and ``images``::
 
     >>> import numpy as np
     >>> import cnnlab
@@ -13,18 +13,18 @@ beside ``pool2d``), ``dense`` (``flatten``, ``dense``, ``dropout``), ``activatio
     >>> cnnlab.output_size(227, 11, stride=4)
     55
 
-Heavier parts load on first use, so ``import cnnlab`` stays fast and never imports TensorFlow:
-``cnnlab.plotting`` (matplotlib), ``cnnlab.widgets`` (ipywidgets), ``cnnlab.data`` (datasets),
-``cnnlab.models`` (Keras), ``cnnlab.checks`` (exercise checkers), ``cnnlab.notebook``
-(the notebooks' setup helper). ``cnnlab.ops`` still re-exports the layer operations for older
-imports.
+The layers above the core are folders, loaded on first use so that ``import cnnlab`` stays fast
+and never imports TensorFlow: ``cnnlab.lessons`` (NumPy helpers that exist for one topic),
+``cnnlab.networks`` (everything that uses Keras/TensorFlow), ``cnnlab.data`` (datasets),
+``cnnlab.plotting`` (matplotlib), ``cnnlab.widgets`` (the ipywidgets explorers),
+``cnnlab.checks`` (exercise checkers) and ``cnnlab.notebook`` (the notebooks' setup helper).
 """
 
 from __future__ import annotations
 
 import importlib
 
-from . import activations, conv, images, kernels, losses, padding, pool, shapes
+from . import activations, conv, fully_connected, images, kernels, losses, padding, pool, shapes
 from .activations import (
     relu,
     relu_derivative,
@@ -37,7 +37,7 @@ from .activations import (
     tanh_derivative,
 )
 from .conv import conv2d, conv2d_naive, im2col
-from .dense import dense, dropout, flatten
+from .fully_connected import dense, dropout, flatten
 from .losses import categorical_crossentropy, hinge, mse
 from .padding import pad2d
 from .pool import pool2d, pool2d_naive
@@ -59,15 +59,13 @@ __version__ = "0.1.0"
 _LAZY_SUBMODULES = (
     "checks",
     "data",
-    "experiments",
     "figures",
-    "learning",
-    "models",
+    "lessons",
+    "networks",
     "notebook",
     "ops",
     "plotting",
     "render",
-    "teaching",
     "widgets",
 )
 
@@ -84,6 +82,7 @@ __all__ = [
     "explain_output_size",
     "dropout",
     "flatten",
+    "fully_connected",
     "hinge",
     "im2col",
     "images",

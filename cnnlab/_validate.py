@@ -25,7 +25,6 @@ __all__ = [
     "as_float_array",
     "check_int",
     "check_pair",
-    "check_positive_int",
     "check_real",
     "describe",
     "is_int",
@@ -72,9 +71,6 @@ def is_int(value) -> bool:
     return isinstance(value, numbers.Integral) and not _is_bool(value)
 
 
-_is_int = is_int  # the historical private name, still imported by other cnnlab modules
-
-
 def check_int(value, name: str, *, minimum: int | None = 1, maximum: int | None = None) -> int:
     """Return ``value`` as an ``int`` after checking it is an integer in ``[minimum, maximum]``.
 
@@ -112,17 +108,6 @@ def check_int(value, name: str, *, minimum: int | None = 1, maximum: int | None 
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
         raise ValueError(f"{name} must be {valid}, got {value!r}.")
     return int(value)
-
-
-def check_positive_int(value, name: str, *, minimum: int = 1) -> int:
-    """The former name of :func:`check_int` (kept for the modules that still import it).
-
-    Examples
-    --------
-    >>> check_positive_int(3, "stride")
-    3
-    """
-    return check_int(value, name, minimum=minimum)
 
 
 def _interval(low, high, low_open: bool, high_open: bool) -> str:

@@ -24,8 +24,10 @@ import numpy as np
 from matplotlib.patches import FancyBboxPatch
 
 from . import activations, kernels
+from .conv import conv2d
 from .images import load_image
-from .ops import conv2d, pad2d, pool2d
+from .lessons.sliding_window import coverage_count, example_6x6
+from .padding import pad2d
 from .plotting import (
     HIGHLIGHT,
     HIGHLIGHT_2,
@@ -41,8 +43,8 @@ from .plotting import (
     show_image,
     style_context,
 )
+from .pool import pool2d
 from .shapes import resolve_padding
-from .teaching import coverage_count, example_6x6
 
 __all__ = [
     "FIGURES",
@@ -142,7 +144,7 @@ def sliding_window_figure(step=5):
 def sliding_window_animation():
     """The worked example of notebook 01 over all 16 window positions.
 
-    The input and kernel are :func:`cnnlab.teaching.example_6x6`, the 6x6 image and the
+    The input and kernel are :func:`cnnlab.lessons.example_6x6`, the 6x6 image and the
     ``[[1, 0, -1]] * 3`` vertical-edge kernel that the notebook computes by hand right below
     the animation, so every number in it can be checked there (the first output is -5).
 

@@ -529,6 +529,3 @@ def receptive_field(layers: Iterable) -> int:
     if not fields:
         raise ValueError("layers must contain at least one layer; got an empty stack.")
     return fields[-1]
-
-
-_layer_triplet = layer_triplet  # the former private name, still imported by cnnlab.checks

@@ -59,7 +59,9 @@ def test_dropout_only_in_training():
 def test_mlp_rejects_bad_arguments():
     with pytest.raises(ValueError, match="at least 2 layer sizes"):
         lessons.DropoutMLP.create([64])
-    with pytest.raises(ValueError, match="rate must be in \\[0, 1\\)"):
+    with pytest.raises(
+        ValueError, match=r"rate \(the fraction dropped\) must be .* in \[0, 1\), got 1.0"
+    ):
         lessons.DropoutMLP.create([4, 2], rate=1.0)
     with pytest.raises(ValueError, match="rates must contain"):
         lessons.overfitting_experiment(())

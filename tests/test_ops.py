@@ -24,7 +24,7 @@ import cnnlab
 from cnnlab import _conv_engine
 from cnnlab import ops as legacy_ops
 from cnnlab.conv import conv2d, conv2d_naive, im2col
-from cnnlab.dense import dense, dropout, flatten
+from cnnlab.fully_connected import dense, dropout, flatten
 from cnnlab.padding import pad2d
 from cnnlab.pool import pool2d, pool2d_naive
 

@@ -18,8 +18,8 @@ import math
 
 import numpy as np
 
+from ..conv import conv2d
 from ..lessons.sliding_window import example_6x6
-from ..ops import conv2d
 from ..shapes import conv_params
 from .cases import check_cases, run_case
 from .compare import compare_array, function_name, same

@@ -19,7 +19,7 @@ import math
 import numpy as np
 
 from .. import kernels as _kernels
-from ..ops import conv2d
+from ..conv import conv2d
 from .cases import check_cases, run_case
 from .compare import compare_array, function_name, same, show
 from .result import UNFINISHED, Result, correct, is_unfinished, wrong

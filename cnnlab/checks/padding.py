@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..conv import conv2d
 from ..lessons.sliding_window import coverage_count
-from ..ops import conv2d
 from ..shapes import output_size
 from .cases import check_cases, whole_number_hint
 from .compare import compare_array, same

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..activations import relu
-from ..ops import pool2d
+from ..pool import pool2d
 from ..shapes import output_size
 from .cases import check_cases
 from .compare import show

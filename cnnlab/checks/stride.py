@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 
-from ..shapes import _layer_triplet, output_size, receptive_fields
+from ..shapes import layer_triplet, output_size, receptive_fields
 from .cases import check_cases, whole_number_hint
 from .result import UNFINISHED, Result, correct, is_unfinished, wrong
 
@@ -191,7 +191,7 @@ def check_receptive_field(answer, layers=((3, 1), (3, 1), (3, 1))) -> Result:
     if value == expected:
         return correct(f"The receptive field grows {path} pixels over the {len(fields)} layers.")
     head = f"You gave {value:g}, the receptive field is {expected}."
-    ks = [_layer_triplet(layer)[0] for layer in layers]
+    ks = [layer_triplet(layer)[0] for layer in layers]
     no_stride = 1 + sum(k - 1 for k in ks)
     if value == sum(ks) and value != no_stride:
         return wrong(

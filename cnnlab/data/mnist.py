@@ -41,7 +41,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .._validate import check_positive_int, describe
+from .._validate import check_int, describe
 from .digits import digits_as_mnist
 from .idx import read_idx
 
@@ -417,7 +417,7 @@ def _check_sources(sources) -> tuple[str, ...]:
 def _subset(x, y, n, name):
     if n is None:
         return x, y
-    n = check_positive_int(n, name)
+    n = check_int(n, name)
     if n >= len(x):
         return x, y
     return x[:n].copy(), y[:n].copy()
@@ -427,7 +427,7 @@ def _load(spec: _Spec, *, data_dir, sources, n_train, n_test, verbose) -> Datase
     chosen = _check_sources(sources)
     for value, name in ((n_train, "n_train"), (n_test, "n_test")):
         if value is not None:
-            check_positive_int(value, name)
+            check_int(value, name)
     tried: list[str] = []
     for source in chosen:
         try:

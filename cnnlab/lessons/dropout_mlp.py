@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._validate import as_float_array, check_positive_int, describe
+from .._validate import as_float_array, check_int, check_real
 from ..activations import softmax
 from ..data.digits import load_digits_flat
-from ..ops import dropout
+from ..fully_connected import dropout
 
 __all__ = [
     "DropoutMLP",
@@ -27,14 +27,6 @@ __all__ = [
     "overfitting_experiment",
     "train_mlp",
 ]
-
-
-def _check_rate(rate, name="rate"):
-    if isinstance(rate, bool) or not isinstance(rate, int | float | np.integer | np.floating):
-        raise TypeError(f"{name} must be a number in [0, 1); got {describe(rate)}.")
-    if not 0 <= rate < 1:
-        raise ValueError(f"{name} must be in [0, 1) (the fraction dropped); got {rate!r}.")
-    return float(rate)
 
 
 def digits_split(n_train=300, n_val=600, *, label_noise=0.0, seed=0):
@@ -70,9 +62,16 @@ def digits_split(n_train=300, n_val=600, *, label_noise=0.0, seed=0):
     >>> x_tr.shape, x_va.shape, int(bad.sum())
     ((100, 64), (50, 64), 20)
     """
-    n_train = check_positive_int(n_train, "n_train")
-    n_val = check_positive_int(n_val, "n_val")
-    noise = _check_rate(label_noise, "label_noise")
+    n_train = check_int(n_train, "n_train")
+    n_val = check_int(n_val, "n_val")
+    noise = check_real(
+        label_noise,
+        "label_noise",
+        low=0,
+        high=1,
+        high_open=True,
+        what="the fraction of training labels replaced",
+    )
     x, y = load_digits_flat()
     if n_train + n_val > len(x):
         raise ValueError(
@@ -116,14 +115,18 @@ class DropoutMLP:
             raise ValueError(
                 f"sizes must list at least 2 layer sizes (input, output); got {sizes!r}."
             )
-        sizes = [check_positive_int(s, "sizes") for s in sizes]
+        sizes = [check_int(s, "sizes") for s in sizes]
         rng = np.random.default_rng(seed)
         weights, biases = [], []
         for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True):
             limit = np.sqrt(6.0 / (n_in + n_out))
             weights.append(rng.uniform(-limit, limit, (n_in, n_out)).astype(np.float32))
             biases.append(np.zeros(n_out, np.float32))
-        return cls(weights, biases, _check_rate(rate))
+        return cls(
+            weights,
+            biases,
+            check_real(rate, "rate", low=0, high=1, high_open=True, what="the fraction dropped"),
+        )
 
     @property
     def n_params(self):
@@ -231,8 +234,8 @@ def train_mlp(
     >>> bool(h["loss"][-1] < h["loss"][0]), h["val_accuracy"].shape
     (True, (30,))
     """
-    epochs = check_positive_int(epochs, "epochs")
-    batch_size = check_positive_int(batch_size, "batch_size")
+    epochs = check_int(epochs, "epochs")
+    batch_size = check_int(batch_size, "batch_size")
     from threadpoolctl import threadpool_limits  # installed with scikit-learn
 
     # The matrices are small: one BLAS thread is faster, and much faster on a busy machine.
@@ -325,7 +328,10 @@ def overfitting_experiment(
     >>> sorted(res.histories), res.histories[0.5]["val_loss"].shape
     ([0.0, 0.5], (5,))
     """
-    rates = [_check_rate(r) for r in rates]
+    rates = [
+        check_real(r, "rates", low=0, high=1, high_open=True, what="the fraction dropped")
+        for r in rates
+    ]
     if not rates:
         raise ValueError("rates must contain at least one dropout rate; got an empty sequence.")
     x_tr, y_tr, x_va, y_va, bad = digits_split(n_train, n_val, label_noise=label_noise, seed=seed)

@@ -22,8 +22,8 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from .. import images as _images
 from .. import kernels as _kernels
-from .._validate import _is_int, as_float_array, check_pair, check_positive_int, describe
-from ..ops import conv2d
+from .._validate import as_float_array, check_int, check_pair, describe, is_int
+from ..conv import conv2d
 from ..shapes import output_shape, resolve_padding
 
 __all__ = [
@@ -104,7 +104,7 @@ def filter_pairs(kernel="sobel vertical", images=DEFAULT_IMAGES, *, side=96, sta
     True
     """
     target = _target_kernel(kernel)
-    side = check_positive_int(side, "side", minimum=2)
+    side = check_int(side, "side", minimum=2)
     if isinstance(images, str) or not hasattr(images, "__len__") or len(images) == 0:
         raise ValueError(
             f"images must be a non-empty sequence of image names {_images.IMAGE_NAMES} or 2-D "
@@ -193,9 +193,9 @@ def _offsets(kernel_size, shift) -> tuple[int, int]:
 
 
 def _shift_pair(shift) -> tuple[int, int]:
-    if _is_int(shift):
+    if is_int(shift):
         return int(shift), int(shift)
-    if isinstance(shift, tuple | list) and len(shift) == 2 and all(_is_int(s) for s in shift):
+    if isinstance(shift, tuple | list) and len(shift) == 2 and all(is_int(s) for s in shift):
         return int(shift[0]), int(shift[1])
     raise TypeError(
         f"shift must be an integer or a pair (rows, cols) of integers; got {describe(shift)}."

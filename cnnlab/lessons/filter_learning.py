@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validate import as_float_array, check_pair, check_positive_int, describe
+from .._validate import as_float_array, check_int, check_pair, describe
 from .filter_data import align_target, ideal_kernel, image_batch, kernel_patches
 
 __all__ = [
@@ -83,8 +83,8 @@ def record_steps(steps: int, n: int = 40) -> np.ndarray:
     >>> record_steps(100, 8).tolist()
     [0, 1, 2, 4, 7, 14, 27, 52, 100]
     """
-    steps = check_positive_int(steps, "steps", minimum=0)
-    n = check_positive_int(n, "n")
+    steps = check_int(steps, "steps", minimum=0)
+    n = check_int(n, "n")
     if steps == 0:
         return np.array([0])
     marks = np.unique(np.rint(np.geomspace(1, steps, n)).astype(int))
@@ -279,7 +279,7 @@ def check_descent(steps, learning_rate, momentum) -> tuple[int, float | None, fl
     ...
     ValueError: learning_rate must be a positive number or None; got 0.
     """
-    steps = check_positive_int(steps, "steps", minimum=0)
+    steps = check_int(steps, "steps", minimum=0)
     if learning_rate is not None and (
         not isinstance(learning_rate, numbers.Real)
         or isinstance(learning_rate, bool)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .._validate import check_positive_int, describe
+from .._validate import check_int, describe
 from ..shapes import output_shape, output_size, padding_amounts
 
 __all__ = ["same_padding_table", "volume_shapes"]
@@ -48,7 +48,7 @@ def same_padding_table(input_sizes, strides, kernel_size=3):
     >>> same_padding_table([6], [1], kernel_size=4)[0]["textbook_out"]   # even k: not "same"
     7
     """
-    k = check_positive_int(kernel_size, "kernel_size")
+    k = check_int(kernel_size, "kernel_size")
     rows = []
     for i in input_sizes:
         for s in strides:
@@ -92,7 +92,7 @@ def volume_shapes(input_shape, layers: Iterable):
     """
     if not (isinstance(input_shape, tuple | list) and len(input_shape) == 3):
         raise ValueError(f"input_shape must be (H, W, C); got {describe(input_shape)}.")
-    h, w, c = (check_positive_int(v, "input_shape") for v in input_shape)
+    h, w, c = (check_int(v, "input_shape") for v in input_shape)
     shapes = [(h, w, c)]
     for layer in layers:
         if not isinstance(layer, dict) or layer.get("kind") not in ("conv", "pool"):
@@ -103,7 +103,7 @@ def volume_shapes(input_shape, layers: Iterable):
         if layer["kind"] == "conv":
             k = layer.get("kernel_size")
             h, w = output_shape((h, w), k, layer.get("stride", 1), layer.get("padding", "valid"))
-            c = check_positive_int(layer.get("filters"), "filters")
+            c = check_int(layer.get("filters"), "filters")
         else:
             k = layer.get("pool_size")
             s = layer.get("stride", k)

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validate import as_float_array, check_positive_int, describe
-from ..ops import pool2d
+from .._validate import as_float_array, check_int, describe
+from ..pool import pool2d
 
 __all__ = ["ShiftRobustness", "shift_robustness"]
 
@@ -86,7 +86,7 @@ def shift_robustness(
     (0.875, 1.0)
     """
     fmap = as_float_array(feature_map, "feature_map", ndims=(2, 3))
-    s = check_positive_int(shift, "shift")
+    s = check_int(shift, "shift")
     if axis not in (0, 1) or isinstance(axis, bool):
         raise ValueError(f"axis must be 0 (rows) or 1 (columns); got {describe(axis)}.")
     if s >= fmap.shape[axis]:

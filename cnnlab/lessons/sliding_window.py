@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validate import _is_int, as_float_array, check_pair, describe
-from ..ops import conv2d, pad2d
+from .._validate import as_float_array, check_pair, describe, is_int
+from ..conv import conv2d
+from ..padding import pad2d
 from ..shapes import (
     effective_kernel_size,
     output_shape,
@@ -148,7 +149,7 @@ class SlidingWindow:
 
     def check_step(self, step) -> int:
         """``step`` as an int, or a ValueError saying which steps exist."""
-        if not _is_int(step) or not 0 <= step < self.n_steps:
+        if not is_int(step) or not 0 <= step < self.n_steps:
             raise ValueError(
                 f"step must be an integer from 0 to {self.n_steps - 1} (one per output cell of "
                 f"the {self.out_shape[0]}x{self.out_shape[1]} output); got {describe(step)}."

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validate import check_positive_int, describe
+from .._validate import check_int, describe
 from ..activations import ACTIVATIONS
 
 __all__ = ["chain_gradient", "check_activation"]
@@ -68,7 +68,7 @@ def chain_gradient(activation, depth, *, x0=1.0, weight=1.0, bias=0.0, beta=1.0)
     array([0.25  , 0.0587, 0.0135])
     """
     f, df = check_activation(activation)
-    n = check_positive_int(depth, "depth")
+    n = check_int(depth, "depth")
     kwargs = {"beta": beta} if activation == "softplus" else {}
     x, grad = float(x0), 1.0
     out = np.empty(n)

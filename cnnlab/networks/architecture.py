@@ -25,7 +25,7 @@ from __future__ import annotations
 import numbers
 from typing import NamedTuple
 
-from .._validate import _is_int, check_pair, check_positive_int, describe
+from .._validate import check_int, check_pair, describe, is_int
 from ..shapes import conv_params, dense_params, output_shape, resolve_padding
 
 __all__ = ["LayerRow", "build_cnn", "format_layer_table", "layer_table", "summary_table"]
@@ -66,7 +66,7 @@ def _check_input_shape(input_shape) -> tuple[int, int, int]:
     if (
         not isinstance(input_shape, tuple | list)
         or len(input_shape) != 3
-        or not all(_is_int(v) and v >= 1 for v in input_shape)
+        or not all(is_int(v) and v >= 1 for v in input_shape)
     ):
         raise ValueError(
             "input_shape must be (height, width, channels) with positive integers, "
@@ -81,12 +81,12 @@ def _check_filters(filters) -> tuple[tuple[int, ...], ...]:
         "(one convolution) or a tuple of them (several convolutions before the pooling), "
         "e.g. (32, 64) or ((32, 32), 64)"
     )
-    if _is_int(filters) or not isinstance(filters, tuple | list) or len(filters) == 0:
+    if is_int(filters) or not isinstance(filters, tuple | list) or len(filters) == 0:
         raise ValueError(f"filters must be {help_}; got {describe(filters)}.")
     blocks = []
     for entry in filters:
         convs = entry if isinstance(entry, tuple | list) else (entry,)
-        if len(convs) == 0 or not all(_is_int(f) and f >= 1 for f in convs):
+        if len(convs) == 0 or not all(is_int(f) and f >= 1 for f in convs):
             raise ValueError(f"filters must be {help_}; got {describe(filters)}.")
         blocks.append(tuple(int(f) for f in convs))
     return tuple(blocks)
@@ -95,17 +95,17 @@ def _check_filters(filters) -> tuple[tuple[int, ...], ...]:
 def _check_padding(padding):
     if isinstance(padding, str) and padding.lower() in _PADDINGS:
         return padding.lower()
-    if _is_int(padding) and padding >= 0:
+    if is_int(padding) and padding >= 0:
         return int(padding)
     raise ValueError(f"padding must be {_PADDING_HELP}; got {describe(padding)}.")
 
 
 def _check_options(num_classes, pool_size, dense_units, dropout, rescale):
-    check_positive_int(num_classes, "num_classes", minimum=2)
+    check_int(num_classes, "num_classes", minimum=2)
     if pool_size is not None:
         check_pair(pool_size, "pool_size")
     if dense_units is not None:
-        check_positive_int(dense_units, "dense_units")
+        check_int(dense_units, "dense_units")
     if not isinstance(dropout, numbers.Real) or isinstance(dropout, bool) or not 0 <= dropout < 1:
         raise ValueError(f"dropout must be a rate in [0, 1); got {describe(dropout)}.")
     if rescale is not None and (
@@ -467,7 +467,7 @@ def build_cnn(
         rescale=rescale,
     )
     if seed is not None:
-        seed = check_positive_int(seed, "seed", minimum=0)
+        seed = check_int(seed, "seed", minimum=0)
     import keras
     from keras import layers
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 
-from .._validate import check_positive_int, describe
+from .._validate import check_int, describe
 
 __all__ = ["in_jupyter_kernel", "live_plot_callback"]
 
@@ -78,7 +78,7 @@ def live_plot_callback(
     if not metrics or not all(isinstance(m, str) for m in metrics):
         raise ValueError(f"metrics must be a non-empty sequence of names; got {describe(metrics)}.")
     if every_n_batches is not None:
-        every_n_batches = check_positive_int(every_n_batches, "every_n_batches")
+        every_n_batches = check_int(every_n_batches, "every_n_batches")
     import keras
     from matplotlib.figure import Figure
 

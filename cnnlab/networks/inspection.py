@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validate import _is_int, check_positive_int, describe
+from .._validate import check_int, describe, is_int
 from ..data.digits import load_digits_flat
 from ..lessons.vanishing import check_activation
 
@@ -58,7 +58,7 @@ def confusion_matrix(y_true, y_pred, num_classes: int) -> np.ndarray:
            [0, 1, 0],
            [1, 0, 2]])
     """
-    k = check_positive_int(num_classes, "num_classes")
+    k = check_int(num_classes, "num_classes")
     t = np.asarray(y_true)
     p = np.asarray(y_pred)
     if p.ndim == 2:
@@ -92,7 +92,7 @@ def _find_layer(model, layer):
         if layer not in names:
             raise ValueError(f"layer {layer!r} is not in the model; its layers are {names}.")
         return model.get_layer(layer)
-    if _is_int(layer):
+    if is_int(layer):
         if not -len(names) <= layer < len(names):
             raise ValueError(
                 f"layer index {layer} is out of range for a model with {len(names)} layers "
@@ -271,7 +271,7 @@ def grad_cam(model, image, class_index: int | None = None, layer_name: str | Non
         num_classes = int(scores.shape[-1])
         if class_index is None:
             class_index = int(tf.argmax(scores[0]))
-        elif not _is_int(class_index) or not 0 <= class_index < num_classes:
+        elif not is_int(class_index) or not 0 <= class_index < num_classes:
             raise ValueError(
                 f"class_index must be an integer in 0..{num_classes - 1} or None; "
                 f"got {describe(class_index)}."
@@ -322,10 +322,10 @@ def layer_gradient_norms(activation, *, depth=8, width=32, n_samples=256, seed=0
     ((4,), True)
     """
     check_activation(activation)
-    depth = check_positive_int(depth, "depth")
-    width = check_positive_int(width, "width")
-    n_samples = check_positive_int(n_samples, "n_samples")
-    if not _is_int(seed):
+    depth = check_int(depth, "depth")
+    width = check_int(width, "width")
+    n_samples = check_int(n_samples, "n_samples")
+    if not is_int(seed):
         raise TypeError(f"seed must be an integer; got {describe(seed)}.")
     import keras
     import tensorflow as tf

@@ -35,7 +35,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._validate import as_float_array, check_pair, check_positive_int, describe
+from .._validate import as_float_array, check_int, check_pair, describe
 from ..lessons.filter_learning import FilterProblem, check_descent, record_steps
 
 __all__ = ["EarlyStop", "early_stopping_epoch", "learn_kernel_keras", "make_dataset", "set_seed"]
@@ -67,7 +67,7 @@ def set_seed(seed: int = 0, *, deterministic_ops: bool = False) -> int:
     >>> a == b
     True
     """
-    seed = check_positive_int(seed, "seed", minimum=0)
+    seed = check_int(seed, "seed", minimum=0)
     import keras
 
     keras.utils.set_random_seed(seed)
@@ -133,7 +133,7 @@ def make_dataset(
         raise ValueError(
             f"labels must have shape ({len(x)},), one label per image; got {describe(labels)}."
         )
-    batch_size = check_positive_int(batch_size, "batch_size")
+    batch_size = check_int(batch_size, "batch_size")
     import tensorflow as tf
 
     x_t = tf.constant(x if x.ndim == 4 else x[..., np.newaxis])
@@ -289,7 +289,7 @@ def early_stopping_epoch(val_losses, patience=2, *, min_delta=0.0) -> EarlyStop:
     >>> early_stopping_epoch([0.9, 0.5, 0.4], patience=2)
     EarlyStop(stopped_after=None, best_epoch=3)
     """
-    patience = check_positive_int(patience, "patience", minimum=0)
+    patience = check_int(patience, "patience", minimum=0)
     values = as_float_array(val_losses, "val_losses", ndims=(1,), min_dtype=np.float64)
     if not isinstance(min_delta, numbers.Real) or min_delta < 0:
         raise ValueError(f"min_delta must be a number >= 0; got {describe(min_delta)}.")
