@@ -368,7 +368,7 @@ def _in_kernel() -> bool:
     return shell is not None and hasattr(shell, "kernel")
 
 
-def progress_callback(*, display=None, min_interval=0.2):
+def progress_callback(*, display=None, min_interval=0.2, clock=None):
     """A Keras callback that shows training progress as a widget progress bar.
 
     One bar per ``fit`` call, refilled each epoch, with the epoch, the batch and the running
@@ -380,7 +380,11 @@ def progress_callback(*, display=None, min_interval=0.2):
     display : bool or None, default None
         Show the bar when training starts; ``None`` shows it only inside a Jupyter kernel.
     min_interval : float, default 0.2
-        Seconds between redraws during an epoch (the end of an epoch is always drawn).
+        Seconds between redraws during an epoch (the first and the last batch of an epoch are
+        always drawn).
+    clock : callable, optional
+        Returns the current time in seconds (default :func:`time.monotonic`). Only differences
+        of its values are used, so it may start anywhere.
 
     Returns
     -------
@@ -402,6 +406,7 @@ def progress_callback(*, display=None, min_interval=0.2):
 
     import keras
 
+    clock = time.monotonic if clock is None else clock
     show = _in_kernel() if display is None else bool(display)
     bar = widgets.IntProgress(
         value=0,
@@ -430,7 +435,8 @@ def progress_callback(*, display=None, min_interval=0.2):
             self.bar, self.label = bar, label
             self.widget = widgets.HBox([bar, label], layout=widgets.Layout(align_items="center"))
             self.text = ""
-            self._epoch, self._last = 0, 0.0
+            self._epoch = 0
+            self._last = None  # when the bar was last drawn; None: not yet in this epoch
             self._shown = False
 
         def _set(self, text):
@@ -451,14 +457,15 @@ def progress_callback(*, display=None, min_interval=0.2):
                 self._shown = True
 
         def on_epoch_begin(self, epoch, logs=None):
-            self._epoch = epoch
+            self._epoch, self._last = epoch, None
             bar.max = int((self.params or {}).get("steps") or 1)
             bar.value = 0
             bar.description = f"epoch {epoch + 1}/{self._epochs()}"
 
         def on_train_batch_end(self, batch, logs=None):
-            now = time.monotonic()
-            if batch + 1 < bar.max and now - self._last < min_interval:
+            now = clock()
+            recent = self._last is not None and now - self._last < min_interval
+            if recent and batch + 1 < bar.max:
                 return
             self._last = now
             bar.value = min(batch + 1, bar.max)
