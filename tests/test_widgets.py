@@ -788,8 +788,7 @@ def test_activation_explorer_relu_softplus_on_the_camera():
     ex.set(activation="softplus", beta=4.0)
     assert not ex.controls["beta"].disabled
     np.testing.assert_allclose(ex.result, softplus(fmap, beta=4.0), rtol=1e-5, atol=1e-6)
-    for name in ("histogram before", "histogram after"):
-        assert png.png_size(ex.panels[name].value) == (480, 280)
+    assert png.png_size(ex.panels["values before and after"].value) == (480, 400)
 
 
 def test_dropout_explorer_grid_rates_phases_and_new_mask():
@@ -865,16 +864,19 @@ def test_feature_map_colour_bar_shows_the_maps_colormap_and_limits():
     ex = conv_explorer(SMALL, kernel="sobel vertical", display_side=SIDE)
     _, cmap, (lo, hi) = png.color_indices(ex.result)
     assert cmap == "RdBu_r" and lo == -hi  # a signed map: the diverging colormap, centred on 0
-    k = png.scale_for(ex.result.shape, SIDE)
-    expected = pictures.ColorBar().png(cmap, lo, hi, height=ex.result.shape[0] * k)
+    expected = pictures.ColorBar().png(cmap, lo, hi)
     np.testing.assert_array_equal(_pixels(ex.colorbars["feature map"].value), _pixels(expected))
     bar = pictures.ColorBar()
     bar.png(cmap, lo, hi)
     assert bar.labels == [pictures.tick_label(v) for v in (hi, 0.0, lo)]
+    # shown as tall as the map: (h / w of the map) = (h / w of the bar) at the shares of width
+    h, w = ex.result.shape
+    share = float(ex.colorbars["feature map"].layout.width.rstrip("%"))
+    assert abs(share / 84 - (h / w) * 96 / 512) < 1e-3
     ex.set(kernel="box blur")  # unsigned: gray, other limits
     _, cmap, (lo, hi) = png.color_indices(ex.result)
-    expected = pictures.ColorBar().png(cmap, lo, hi, height=ex.result.shape[0] * k)
     assert cmap == "gray"
+    expected = pictures.ColorBar().png(cmap, lo, hi)
     np.testing.assert_array_equal(_pixels(ex.colorbars["feature map"].value), _pixels(expected))
     ex.set(kernel_size=11)  # no map: no bar
     assert ex.colorbars["feature map"].layout.visibility == "hidden"
@@ -884,15 +886,16 @@ def test_feature_map_colour_bar_shows_the_maps_colormap_and_limits():
 
 def test_colour_bar_redraws_its_labels_only():
     bar = pictures.ColorBar()
-    first = _pixels(bar.png("gray", 0.0, 1.0, height=120))
-    second = _pixels(bar.png("gray", -2.0, 5.0, height=120))
+    first = _pixels(bar.png("gray", 0.0, 1.0))
+    second = _pixels(bar.png("gray", -2.0, 5.0))
     assert bar.labels == ["5", "1.5", "−2"]
     ramp = slice(0, 24)  # the colour ramp on the left is the same, the labels differ
     np.testing.assert_array_equal(first[:, ramp], second[:, ramp])
     assert not np.array_equal(first, second)
-    np.testing.assert_array_equal(
-        second, _pixels(pictures.ColorBar().png("gray", -2.0, 5.0, height=120))
-    )
+    fresh = pictures.ColorBar().png("gray", -2.0, 5.0)
+    np.testing.assert_array_equal(second, _pixels(fresh))
+    ramp_colours = second[:, 8]  # top to bottom: from white (5) down to black (-2)
+    assert ramp_colours[0].tolist() == [255, 255, 255] and ramp_colours[-1].tolist() == [0, 0, 0]
 
 
 def test_histogram_counts_the_values_on_a_shared_axis():
@@ -903,16 +906,28 @@ def test_histogram_counts_the_values_on_a_shared_axis():
     assert hist.ticks == ["−1", "0", "2"] and png.png_size(data) == (300, 180)
     hist.png(np.arange(5.0))  # the same figure, new data: no tick left over at 0
     assert hist.ticks == ["0", "4"] and hist.counts.sum() == 5
+    two = pictures.Histogram(300, 300, bins=4, rows=2)
+    two.png([np.zeros(3), np.array([-1.0, 3.0])], title=["a", "b"])
+    assert [c.tolist() for c in two.counts] == [[0, 3, 0, 0], [1, 0, 0, 1]]  # one axis: -1..3
+    with pytest.raises(ValueError, match="one entry per row"):
+        two.png([np.zeros(3)])
 
 
 def test_activation_histograms_share_one_value_axis():
     ex = activation_explorer(SMALL - 0.5, kernel="sobel vertical", display_side=SIDE)
     fmap, out = ex.computed["feature map"], ex.result
-    shared = (min(fmap.min(), out.min()), max(fmap.max(), out.max()))
     width = max(240, min(480, SIDE))
-    for name, values in (("histogram before", fmap), ("histogram after", out)):
-        fresh = pictures.Histogram(width, round(width * 7 / 12)).png(values, value_range=shared)
-        np.testing.assert_array_equal(_pixels(ex.panels[name].value), _pixels(fresh))
+    fresh = pictures.Histogram(width, round(width * 5 / 6), rows=2).png(
+        [fmap, out], title=["before (the feature map)", "after ReLU"]
+    )
+    shown = ex.panels["values before and after"].value
+    np.testing.assert_array_equal(_pixels(shown), _pixels(fresh))
+    hist = ex._histogram
+    lo, hi = min(fmap.min(), out.min()), max(fmap.max(), out.max())
+    np.testing.assert_array_equal(hist.counts[0], np.histogram(fmap, 40, range=(lo, hi))[0])
+    np.testing.assert_array_equal(hist.counts[1], np.histogram(out, 40, range=(lo, hi))[0])
+    negative = int((fmap < 0).sum())  # ReLU piles every negative value onto 0
+    assert hist.counts[1][np.searchsorted(np.linspace(lo, hi, 41), 0.0, "right") - 1] >= negative
 
 
 def test_kernel_panel_is_plottings_grid_of_the_dilated_kernel():

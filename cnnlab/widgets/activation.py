@@ -15,6 +15,7 @@ from .pictures import Histogram
 __all__ = ["ActivationExplorer", "ActivationSettings", "activation_explorer"]
 
 _LABELS = {"relu": "ReLU", "softplus": "softplus", "sigmoid": "sigmoid", "tanh": "tanh"}
+_HISTOGRAMS = "values before and after"
 
 
 @dataclass(frozen=True)
@@ -83,17 +84,9 @@ class ActivationExplorer(ImageKernelExplorer):
                 "softplus sharpness β", beta, -2, 4, 0.25, log_base=2, readout_format=".3g"
             ),
         }
-        panels = {
-            "feature map": "48%",
-            "after activation": "48%",
-            "histogram before": "48%",
-            "histogram after": "48%",
-        }
+        panels = {"feature map": "48%", "after activation": "48%", _HISTOGRAMS: "48%"}
         width = 480 if display_side is None else max(240, min(480, int(display_side)))
-        self._histograms = {
-            name: Histogram(width, round(width * 7 / 12))
-            for name in ("histogram before", "histogram after")
-        }
+        self._histogram = Histogram(width, round(width * 5 / 6), rows=2)
         super().__init__(
             image,
             kernel,
@@ -152,15 +145,13 @@ class ActivationExplorer(ImageKernelExplorer):
         label = _LABELS[c["settings"].activation]
         self.captions["after activation"].value = f"after {label}"
         # one value axis for both, so the reshaping (clipping, squashing) is visible
-        shared = (min(fmap.min(), out.min()), max(fmap.max(), out.max()))
-        for name, values in (("histogram before", fmap), ("histogram after", out)):
-            self.panels[name].value = self._histograms[name].png(values, value_range=shared)
-        self.captions["histogram before"].value = "values before (feature map)"
-        self.captions["histogram after"].value = f"values after {label}"
+        self.panels[_HISTOGRAMS].value = self._histogram.png(
+            [fmap, out], title=["before (the feature map)", f"after {label}"]
+        )
         self._show_readout(self.readout + "\n" + self._summary(c))
 
     def _clear(self):
-        for name in ("after activation", "histogram after"):
+        for name in ("after activation", _HISTOGRAMS):
             self._blank(name)
 
 

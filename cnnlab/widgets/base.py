@@ -328,10 +328,12 @@ class Explorer(widgets.VBox, metaclass=_FinishedByTheBase):
         if drawn.cmap is None:  # RGB: its own colours, no bar
             bar.layout.visibility = "hidden"
             return
-        bar.value = self._colorbar_figures[name].png(drawn.cmap, *drawn.limits, height=drawn.height)
+        bar.value = self._colorbar_figures[name].png(drawn.cmap, *drawn.limits)
         bar.layout.visibility = None
-        # as tall as the map: the bar's share of the width in the proportion of the pixels
-        bar.layout.width = f"{84 * ColorBar.width / drawn.width:.1f}%"
+        # shown as tall as the map (which takes 84% of the width): the same height-to-width
+        # ratio decides the bar's share of the width
+        share = 84 * (drawn.height / drawn.width) * (ColorBar.width / ColorBar.height)
+        bar.layout.width = f"{share:.1f}%"
 
     def _blank(self, name, text="no output"):
         """Grey out one panel (its map cannot be computed for the current settings)."""

@@ -49,67 +49,67 @@ def tick_label(value: float) -> str:
 
 
 class ColorBar:
-    """A vertical colour bar with three labelled ticks (top, middle, bottom).
+    """A vertical colour bar with three labelled ticks (top, middle, bottom), 96 x 512 pixels.
 
-    The ramp is drawn when the colormap or the height changes; new limits only redraw the
-    three labels.
+    The ramp is drawn when the colormap changes; new limits only redraw the three labels.
+    Show it next to its map with the same displayed height (the explorers scale its width).
 
     Examples
     --------
     >>> from cnnlab.widgets.png import png_size
     >>> bar = ColorBar()
-    >>> png_size(bar.png("RdBu_r", -1.0, 1.0, height=200))
-    (96, 200)
+    >>> png_size(bar.png("RdBu_r", -1.0, 1.0))
+    (96, 512)
     >>> bar.labels
     ['1', '0', '−1']
     """
 
-    width = 96
+    width, height = 96, 512
 
     def __init__(self):
-        self.fig = _figure(self.width, 512)
-        self._ramp_ax = self.fig.add_axes((0.04, 0.0, 0.3, 1.0))
-        self._ramp_ax.set_axis_off()
-        self._ramp = self._ramp_ax.imshow(
+        self.fig = _figure(self.width, self.height)
+        ramp_ax = self.fig.add_axes((0.04, 0.0, 0.3, 1.0))
+        ramp_ax.set_axis_off()
+        self._ramp = ramp_ax.imshow(
             np.linspace(1.0, 0.0, 256)[:, None], aspect="auto", extent=(0, 1, 0, 1), vmin=0, vmax=1
         )
         self._texts = [
             self.fig.text(0.4, y, "", va=va, ha="left", fontsize=13, animated=True)
-            for y, va in ((1.0, "top"), (0.5, "center"), (0.0, "bottom"))
+            for y, va in ((0.995, "top"), (0.5, "center"), (0.005, "bottom"))
         ]
-        self._drawn = None  # (cmap, height) of the saved background
+        self._cmap = None  # the colormap of the saved background
         self._background = None
-        self._last = None  # ((cmap, lo, hi, height), png) of the last call
+        self._last = None  # ((cmap, lo, hi), png) of the last call
         self.labels = ["", "", ""]
 
-    def png(self, cmap: str, lo: float, hi: float, *, height: int = 512) -> bytes:
+    def png(self, cmap: str, lo: float, hi: float) -> bytes:
         """PNG bytes of the bar for colormap ``cmap`` from ``lo`` (bottom) to ``hi`` (top)."""
-        height = check_positive_int(height, "height")
-        if self._last is not None and self._last[0] == (cmap, lo, hi, height):
+        if self._last is not None and self._last[0] == (cmap, lo, hi):
             return self._last[1]  # nothing changed
-        if self._drawn != (cmap, height):
-            self.fig.set_size_inches(self.width / _DPI, height / _DPI)
+        if self._cmap != cmap:
             self._ramp.set_cmap(cmap)
             self.fig.canvas.draw()
             self._background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
-            self._drawn = (cmap, height)
+            self._cmap = cmap
         self.labels = [tick_label(v) for v in (hi, (lo + hi) / 2, lo)]
         for text, label in zip(self._texts, self.labels, strict=True):
             text.set_text(label)
         # RGB: the ramp has 256 colours of its own, the labels' anti-aliasing would not fit
         png = figure_png(self.fig, artists=self._texts, background=self._background, quantize=False)
-        self._last = ((cmap, lo, hi, height), png)
+        self._last = ((cmap, lo, hi), png)
         return png
 
 
 class Histogram:
-    """A histogram of an array's values: bars, the value axis with labels, a title.
+    """Histograms of arrays, one row each, on one value axis: bars, labels, titles.
 
     Parameters
     ----------
     width, height : int
         Size in pixels.
     bins : int, default 40
+    rows : int, default 1
+        Histograms stacked above each other; the value axis is labelled under the last.
 
     Examples
     --------
@@ -121,57 +121,89 @@ class Histogram:
     (10, ['0', '9'])
     """
 
-    def __init__(self, width=480, height=280, *, bins=40):
+    def __init__(self, width=480, height=280, *, bins=40, rows=1):
         self.size = (check_positive_int(width, "width"), check_positive_int(height, "height"))
         self.bins = check_positive_int(bins, "bins")
+        self.rows = check_positive_int(rows, "rows")
         self.fig = _figure(*self.size)
-        ax = self.fig.add_axes((0.03, 0.17, 0.94, 0.68))
-        ax.set_xlim(0.0, 1.0)
-        ax.set_ylim(0.0, 1.02)
-        ax.set_xticks([])
-        ax.set_yticks([])
-        for side in ("left", "right", "top"):
-            ax.spines[side].set_visible(False)
-        ax.spines["bottom"].set_linewidth(2.0)
-        self.ax = ax
+        bottom_margin = 34 / self.size[1]  # pixels for the labels under the last row
+        band = (1.0 - bottom_margin) / self.rows
         edges = np.linspace(0.0, 1.0, self.bins + 1)
-        self._bars = ax.stairs(
-            np.zeros(self.bins), edges, fill=True, color=OKABE_ITO[5], animated=True
-        )
-        self._tick_marks = ax.vlines([], -0.06, 0.0, colors="black", lw=2, animated=True)
+        self._bars, self._titles, self._shares, self.axes = [], [], [], []
+        for row in range(self.rows):
+            y0 = 1.0 - (row + 1) * band
+            ax = self.fig.add_axes((0.03, y0 + 0.04 * band, 0.94, 0.72 * band))
+            ax.set_xlim(0.0, 1.0)
+            ax.set_ylim(0.0, 1.02)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            for side in ("left", "right", "top"):
+                ax.spines[side].set_visible(False)
+            ax.spines["bottom"].set_linewidth(2.0)
+            bars = ax.stairs(
+                np.zeros(self.bins), edges, fill=True, color=OKABE_ITO[5], animated=True
+            )
+            top = y0 + 0.97 * band
+            title = self.fig.text(0.03, top, "", va="top", fontsize=14)  # in the background
+            share = self.fig.text(
+                0.97, top, "", va="top", ha="right", fontsize=13, color="#5a5a5a", animated=True
+            )
+            self._bars.append(bars)
+            self._titles.append(title)
+            self._shares.append(share)
+            self.axes.append(ax)
+        last = self.axes[-1]
+        self._tick_marks = last.vlines([], -0.08, 0.0, colors="black", lw=2, animated=True)
         self._tick_marks.set_clip_on(False)
         self._tick_texts = [
-            ax.text(0, -0.09, "", ha=ha, va="top", fontsize=14, animated=True)
+            last.text(0, -0.1, "", ha=ha, va="top", fontsize=14, animated=True)
             for ha in ("left", "center", "right")
         ]
-        self._title = self.fig.text(0.03, 0.97, "", va="top", fontsize=15, animated=True)
-        self._share = self.fig.text(
-            0.97, 0.97, "", va="top", ha="right", fontsize=13, color="#5a5a5a", animated=True
-        )
-        self.fig.canvas.draw()
-        self._background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
-        self.counts = np.zeros(self.bins, int)
+        self._background = None
+        self._drawn_titles = None  # the titles drawn into the background
+        self.counts = [np.zeros(self.bins, int)] * self.rows
         self.ticks = []
 
     def png(self, values, *, value_range=None, title="") -> bytes:
         """PNG bytes of the histogram of ``values`` (NaN and infinities left out).
 
-        ``value_range=(lo, hi)`` sets the value axis (default: the data's range), so two
-        histograms can share it.
+        With ``rows > 1``: ``values`` and ``title`` are sequences, one per row.
+        ``value_range=(lo, hi)`` sets the value axis (default: the range of all values).
         """
-        arr = as_float_array(values, "values").ravel()
-        arr = arr[np.isfinite(arr)]
-        lo, hi = (float(arr.min()), float(arr.max())) if arr.size else (0.0, 1.0)
+        arrays = [values] if self.rows == 1 else list(values)
+        titles = [title] if self.rows == 1 else list(title or [""] * self.rows)
+        if len(arrays) != self.rows or len(titles) != self.rows:
+            raise ValueError(
+                f"values and title need one entry per row ({self.rows}); got {len(arrays)} and "
+                f"{len(titles)}."
+            )
+        arrays = [_finite(a) for a in arrays]
         if value_range is not None:
             lo, hi = (float(v) for v in value_range)
+        else:
+            sizes = [a for a in arrays if a.size]
+            lo = min((float(a.min()) for a in sizes), default=0.0)
+            hi = max((float(a.max()) for a in sizes), default=1.0)
         if hi <= lo:
             lo, hi = lo - 0.5, hi + 0.5
-        self.counts, _ = np.histogram(arr, bins=self.bins, range=(lo, hi))
-        peak = max(int(self.counts.max()), 1)
-        self._bars.set_data(self.counts / peak)
+        if titles != self._drawn_titles:  # titles rarely change: part of the background
+            for text, name in zip(self._titles, titles, strict=True):
+                text.set_text(name)
+            self.fig.canvas.draw()
+            self._background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
+            self._drawn_titles = titles
+        self.counts = []
+        for arr, bars, share in zip(arrays, self._bars, self._shares, strict=True):
+            counts, _ = np.histogram(arr, bins=self.bins, range=(lo, hi))
+            bars.set_data(counts / max(int(counts.max()), 1))
+            tallest = counts.max() / arr.size if arr.size else 0.0
+            share.set_text(f"tallest bar: {tallest:.0%} of values")
+            self.counts.append(counts)
+        if self.rows == 1:
+            self.counts = self.counts[0]
         values_at = [lo, hi] if not lo < 0 < hi else [lo, 0.0, hi]
         where = [(v - lo) / (hi - lo) for v in values_at]
-        self._tick_marks.set_segments([[(x, -0.06), (x, 0.0)] for x in where])
+        self._tick_marks.set_segments([[(x, -0.08), (x, 0.0)] for x in where])
         self.ticks = [tick_label(v) for v in values_at]
         texts = self._tick_texts if len(values_at) == 3 else self._tick_texts[::2]
         for text in self._tick_texts:
@@ -179,11 +211,14 @@ class Histogram:
         for text, x, label in zip(texts, where, self.ticks, strict=True):
             text.set_x(x)
             text.set_text(label)
-        self._title.set_text(title)
-        share = self.counts.max() / arr.size if arr.size else 0.0
-        self._share.set_text(f"tallest bar: {share:.0%} of values")
-        artists = [self._bars, self._tick_marks, *self._tick_texts, self._title, self._share]
+        artists = [*self._bars, *self._shares, self._tick_marks, *texts]
         return figure_png(self.fig, artists=artists, background=self._background)
+
+
+def _finite(values) -> np.ndarray:
+    arr = as_float_array(values, "values").ravel()
+    finite = np.isfinite(arr)
+    return arr if finite.all() else arr[finite]
 
 
 @lru_cache(maxsize=128)
