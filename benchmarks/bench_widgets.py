@@ -119,7 +119,7 @@ def renderer_table():
 
     def colour_bar():
         hi = next(limits)
-        return bar.png("RdBu_r", -hi, hi, height=510)
+        return bar.png("RdBu_r", -hi, hi)
 
     rows = []
     for label, func in [
