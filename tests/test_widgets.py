@@ -548,6 +548,10 @@ def test_sliding_window_png_has_the_figures_proportions():
 
 
 def test_step_explorer_impossible_and_back():
+    born = step_explorer(kernel="box blur", kernel_size=7)  # impossible from the start
+    assert born.message.startswith("kernel_size=7 does not fit") and born.result is None
+    assert born.output.outputs == ()  # a sentence, not a traceback
+    assert born.set(padding=1).result.shape == (2, 2)
     ex = step_explorer()
     ex.set(kernel="box blur", kernel_size=7)
     assert ex.message.startswith("kernel_size=7 does not fit") and ex.result is None

@@ -12,9 +12,10 @@ straight to PNG costs a few (``benchmarks/bench_widgets.py`` measures both). So:
   stay sharp squares in the browser;
 * ``compress_level=1``: nearly the size of the default level for a fraction of the time.
 
-Everything else an explorer shows (number grids, colour bars, histograms, curves) is a
-matplotlib figure built once and updated in place (:mod:`cnnlab.widgets.pictures`), turned
-into bytes by :func:`figure_png`.
+The small pictures (number grids, colour bars, histograms, curves) are matplotlib figures
+built once and updated in place (:mod:`cnnlab.widgets.pictures`), turned into bytes by
+:func:`figure_png`; only the step-through explorer's sliding window is drawn cell by cell
+(:mod:`cnnlab.widgets.window_png`), because matplotlib is too slow for its ~70 numbers.
 
 >>> png_size(array_to_png(np.zeros((3, 5)), scale=2))
 (10, 6)
