@@ -29,16 +29,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
 
-from cnnlab import render
 from cnnlab.images import load_image
 from cnnlab.widgets import (
     activation_explorer,
     conv_explorer,
     dropout_explorer,
     fc_explorer,
+    png,
     pool_explorer,
     step_explorer,
 )
+from cnnlab.widgets.pictures import ColorBar, Histogram
 
 PADDINGS = [0, 1, 2, 3, 4, 5, "valid", "same", "full"]
 
@@ -111,14 +112,22 @@ def print_table(rows, title):
 
 
 def renderer_table():
-    """Encoding choices for one 510x510 feature map: time and size."""
+    """Drawing choices for one 510x510 feature map and its colour bar and histogram."""
     fmap = load_image("camera")[1:-1, 1:-1] - 0.5
+    bar, hist = ColorBar(), Histogram()
+    limits = iter(np.linspace(0.5, 1.5, 10_000))  # new labels every time: no shortcut
+
+    def colour_bar():
+        hi = next(limits)
+        return bar.png("RdBu_r", -hi, hi)
+
     rows = []
     for label, func in [
-        ("palette PNG, compress_level=1 (used)", lambda: render.array_to_png(fmap)),
-        ("palette PNG, compress_level=0", lambda: render.array_to_png(fmap, compress_level=0)),
-        ("palette PNG + colour bar (used)", lambda: render.array_to_png(fmap, colorbar=True)),
+        ("palette PNG, compress_level=1 (used)", lambda: png.array_to_png(fmap)),
+        ("palette PNG, compress_level=0", lambda: png.array_to_png(fmap, compress_level=0)),
         ("RGB PNG via plotting.colorize, level 1", lambda: _rgb_png(fmap)),
+        ("its colour bar: matplotlib, labels blitted (used)", colour_bar),
+        ("its histogram: matplotlib, bars and labels blitted (used)", lambda: hist.png(fmap)),
     ]:
         func()
         runs = []
@@ -127,7 +136,7 @@ def renderer_table():
             data = func()
             runs.append(time.perf_counter() - start)
         rows.append((label, 1000 * statistics.median(runs), len(data) / 1024))
-    print("\n### Encoding one 510×510 feature map\n")
+    print("\n### Drawing one 510×510 feature map\n")
     print("| renderer | median ms | KB |")
     print("|---|---:|---:|")
     for label, ms, kb in rows:

@@ -354,9 +354,18 @@ def test_save_fig_writes_png(tmp_path):
     assert plotting.save_fig(fig, "grid.png", directory=tmp_path) == path  # suffix not doubled
 
 
-def test_save_fig_default_folder_is_repo_imgs():
+@pytest.mark.parametrize("save", ["save_fig", "save_animation"])
+def test_save_functions_need_a_folder(save):
+    fig = plt.figure()
+    with pytest.raises(TypeError, match="directory"):
+        getattr(plotting, save)(fig, "grid")
+    with pytest.raises(ValueError, match="directory must be the folder to write into"):
+        getattr(plotting, save)(fig, "grid", directory=None)
+
+
+def test_imgs_dir_is_the_repository_folder_while_figures_py_uses_it():
     assert plotting.IMGS_DIR.name == "imgs"
-    assert (plotting.IMGS_DIR.parent / "cnnlab" / "plotting.py").is_file()
+    assert (plotting.IMGS_DIR.parent / "cnnlab" / "plotting" / "__init__.py").is_file()
 
 
 @pytest.mark.parametrize("name", ["../evil", "a/b", "", 3, ".hidden"])

@@ -1,4 +1,4 @@
-"""Headless tests of the explorers in cnnlab.widgets and of the fast renderer cnnlab.render.
+"""Headless tests of the explorers in cnnlab.widgets and of the pictures they draw.
 
 Every explorer is driven through its whole slider grid by setting widget values from Python.
 For each setting the test checks that no exception escaped, that the array the explorer shows
@@ -21,13 +21,13 @@ import pytest
 from PIL import Image
 
 import cnnlab
-from cnnlab import plotting, render
+from cnnlab import plotting
 from cnnlab.activations import ACTIVATIONS, relu, softplus
 from cnnlab.images import MAX_SIDE, load_image, to_float, to_gray
 from cnnlab.kernels import get_kernel
 from cnnlab.teaching import example_6x6
 from cnnlab.widgets import (
-    _core,
+    ConvSettings,
     activation_explorer,
     conv_controls,
     conv_explorer,
@@ -35,11 +35,15 @@ from cnnlab.widgets import (
     dropout_explorer,
     fc_explorer,
     parse_kernel,
+    pictures,
+    png,
     pool_explorer,
     size_formula,
     size_readout,
     step_explorer,
+    window_png,
 )
+from cnnlab.widgets import controls as widget_controls
 
 SMALL = np.random.default_rng(7).random((9, 11)).astype(np.float32)  # rows != columns
 KERNEL_SIZES = range(1, 12)  # the "kernel size" slider: 1..11
@@ -58,11 +62,11 @@ def expected_formula(i, k, s, p):
     return text if o >= 1 else text + ": no output, the kernel does not fit"
 
 
-def drawn_indices(png, shape, side=SIDE):
-    """The colormap indices of an ``(h, w)`` array drawn (enlarged) at the top left of ``png``."""
-    img = Image.open(io.BytesIO(png))
+def drawn_indices(data, shape, side=SIDE):
+    """The colormap indices of an ``(h, w)`` array drawn (enlarged) at the top left of ``data``."""
+    img = Image.open(io.BytesIO(data))
     assert img.mode == "P", "colour-mapped panels are palette PNGs"
-    k = render.scale_for(shape, side)
+    k = png.scale_for(shape, side)
     pixels = np.asarray(img)[: shape[0] * k : k, : shape[1] * k : k]
     assert pixels.shape == tuple(shape)
     return pixels
@@ -70,7 +74,7 @@ def drawn_indices(png, shape, side=SIDE):
 
 def assert_drawn(explorer, panel, values):
     """The panel shows exactly ``values`` in the colours of cnnlab.plotting."""
-    idx, name, _ = render.color_indices(values)
+    idx, name, _ = png.color_indices(values)
     shown = drawn_indices(explorer.panels[panel].value, values.shape, explorer.side)
     np.testing.assert_array_equal(shown, idx)
 
@@ -124,11 +128,11 @@ def test_conv_controls_are_the_same_sliders_everywhere():
 def test_conv_controls_preset_disables_the_padding_slider():
     controls = conv_controls(3, 2, "same")
     assert controls["padding"].disabled
-    assert conv_settings(controls)["padding"] == "same"
+    assert conv_settings(controls).padding == "same"
     controls["padding preset"].value = "number"
     controls["padding"].value = 4
     assert not controls["padding"].disabled
-    assert conv_settings(controls) == {"kernel_size": 3, "stride": 2, "padding": 4}
+    assert conv_settings(controls) == ConvSettings(kernel_size=3, stride=2, padding=4)
     with pytest.raises(ValueError, match="padding must be an integer >= 0 or one of"):
         conv_controls(3, 1, "half")
 
@@ -211,8 +215,8 @@ def test_size_formula_matches_the_worked_examples():
     ],
 )
 def test_color_indices_give_the_colours_of_plotting(values):
-    idx, name, limits = render.color_indices(values)
-    palette = np.frombuffer(render._palette(name), np.uint8).reshape(256, 3)
+    idx, name, limits = png.color_indices(values)
+    palette = np.frombuffer(png.palette(name), np.uint8).reshape(256, 3)
     expected = plotting.colorize(values)
     finite = np.isfinite(np.asarray(values, dtype=float))
     np.testing.assert_array_equal(palette[idx][finite], expected[finite])
@@ -221,13 +225,13 @@ def test_color_indices_give_the_colours_of_plotting(values):
 
 
 def test_array_to_png_enlarges_small_arrays_by_an_integer_factor():
-    data = render.array_to_png(np.arange(12.0).reshape(3, 4))
-    assert render.png_size(data) == (4 * 128, 3 * 128)
-    pixels = drawn_indices(data, (3, 4), render.DISPLAY_SIDE)
-    np.testing.assert_array_equal(pixels, render.color_indices(np.arange(12.0).reshape(3, 4))[0])
-    rgb = render.array_to_png(np.zeros((5, 5, 3), np.uint8), scale=3)
+    data = png.array_to_png(np.arange(12.0).reshape(3, 4))
+    assert png.png_size(data) == (4 * 128, 3 * 128)
+    pixels = drawn_indices(data, (3, 4), png.DISPLAY_SIDE)
+    np.testing.assert_array_equal(pixels, png.color_indices(np.arange(12.0).reshape(3, 4))[0])
+    rgb = png.array_to_png(np.zeros((5, 5, 3), np.uint8), scale=3)
     assert Image.open(io.BytesIO(rgb)).mode == "RGB"
-    assert render.png_size(rgb) == (15, 15)
+    assert png.png_size(rgb) == (15, 15)
 
 
 # --------------------------------------------------------------------------------------------
@@ -264,7 +268,7 @@ def test_conv_explorer_impossible_setting_recovers():
     assert ex.message.startswith("kernel_size=11 does not fit")
     assert ex.captions["kernel"].value == "kernel box blur 11×11"  # drawn, the map is not
     assert ex._message_html.layout.display is None and "does not fit" in ex._message_html.value
-    assert render.png_size(ex.panels["feature map"].value) == (SIDE, SIDE)  # greyed out
+    assert png.png_size(ex.panels["feature map"].value) == (SIDE, SIDE)  # greyed out
     ex.set(padding=1)  # 9 + 2 >= 11: fits again
     assert ex.message == "" and ex._message_html.layout.display == "none"
     np.testing.assert_allclose(
@@ -384,7 +388,7 @@ def test_uploads_rgba_huge_broken_and_too_large(monkeypatch):
 
     upload(ex, b"this is not an image", "notes.txt")
     assert "is not an image file" in ex.message and ex.result is None
-    monkeypatch.setattr(_core, "MAX_UPLOAD_PIXELS", 1000)
+    monkeypatch.setattr(widget_controls, "MAX_UPLOAD_PIXELS", 1000)
     upload(ex, png_bytes(Image.new("L", (50, 50))), "big.png")
     assert ex.message.startswith("upload: 'big.png' is 50×50 pixels, more than the 1,000")
     ex.set(image="camera")
@@ -471,8 +475,8 @@ def test_step_explorer_every_slider_value_and_every_position():
         assert ex.computed["window_cells"] == ex.window.window_cells(step)
 
 
-def _pixels(png):
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+def _pixels(data):
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
 
 
 def _cell_pixel(geometry, panel, r, c, dx, dy):
@@ -486,18 +490,18 @@ def test_sliding_window_png_draws_the_window_and_fills_the_output_in_order():
     """The fast picture highlights exactly the window's cells and fills the output in order."""
     x, kernel = example_6x6()
     window = cnnlab.teaching.SlidingWindow(x, kernel, stride=2, padding=1)
-    geometry = render.sliding_window_geometry(window)
+    geometry = window_png.sliding_window_geometry(window)
     cell = geometry["cell"]
     orange = [int(plotting.HIGHLIGHT[i : i + 2], 16) for i in (1, 3, 5)]
     spec = plotting.sliding_window_panels(window)["output"]
-    lut = np.frombuffer(render._palette(spec["cmap"]), np.uint8).reshape(256, 3)
-    idx = render.color_indices(
-        window.output, cmap=spec["cmap"], vmin=spec["vmin"], vmax=spec["vmax"]
-    )[0]
+    lut = np.frombuffer(png.palette(spec["cmap"]), np.uint8).reshape(256, 3)
+    idx = png.color_indices(window.output, cmap=spec["cmap"], vmin=spec["vmin"], vmax=spec["vmax"])[
+        0
+    ]
     hp, wp = window.padded.shape
     oh, ow = window.out_shape
     for step in range(window.n_steps):
-        shown = _pixels(render.sliding_window_png(window, step))
+        shown = _pixels(window_png.sliding_window_png(window, step))
         assert shown.shape[1::-1] == geometry["size"]
         cells = set(window.window_cells(step))
         for r, c in itertools.product(range(hp), range(wp)):  # top edge, 2 px inside the cell
@@ -511,7 +515,7 @@ def test_sliding_window_png_draws_the_window_and_fills_the_output_in_order():
             if n <= step:  # computed: the colour of conv2d's value
                 assert fill == lut[idx[r, c]].tolist(), (step, r, c)
             else:  # not computed yet: blank
-                assert fill == list(render._MISSING), (step, r, c)
+                assert fill == [244, 244, 244]  # the blank of a cell not computed yet, (step, r, c)
 
 
 def test_step_explorer_picture_is_the_fresh_picture_of_its_step():
@@ -519,7 +523,7 @@ def test_step_explorer_picture_is_the_fresh_picture_of_its_step():
     ex = step_explorer(padding=1)
     for step in (0, 7, 3):
         ex.set(position=step)
-    fresh = render.sliding_window_png(ex.window, 3)
+    fresh = window_png.sliding_window_png(ex.window, 3)
     np.testing.assert_array_equal(_pixels(ex.panels["sliding window"].value), _pixels(fresh))
     x, kernel = example_6x6()
     np.testing.assert_array_equal(ex.window.products(3), ex.window.window(3) * kernel)
@@ -539,11 +543,15 @@ def test_sliding_window_png_has_the_figures_proportions():
             swf = plotting.SlidingWindowFigure(x, kernel, stride=stride, padding=padding)
         width, height = swf.fig.get_size_inches() * 80
         plotting.plt.close(swf.fig)
-        w, h = render.png_size(render.sliding_window_png(window, 0))
+        w, h = png.png_size(window_png.sliding_window_png(window, 0))
         assert abs(w - width) / width < 0.02 and abs(h - height) / height < 0.02
 
 
 def test_step_explorer_impossible_and_back():
+    born = step_explorer(kernel="box blur", kernel_size=7)  # impossible from the start
+    assert born.message.startswith("kernel_size=7 does not fit") and born.result is None
+    assert born.output.outputs == ()  # a sentence, not a traceback
+    assert born.set(padding=1).result.shape == (2, 2)
     ex = step_explorer()
     ex.set(kernel="box blur", kernel_size=7)
     assert ex.message.startswith("kernel_size=7 does not fit") and ex.result is None
@@ -690,8 +698,8 @@ def test_odd_only_kernels_draw_a_picture_at_every_slider_value(name):
             assert ex.message == "", (label, v, ex.message)
             assert ex.result is not None
             settings = ex.computed["settings"]
-            used = settings["conv"]["kernel"] if label == "pool" else settings["kernel"]
-            np.testing.assert_array_equal(used, get_kernel(name, v))
+            used = settings.conv_kernel if label == "pool" else settings.kernel
+            np.testing.assert_array_equal(used.array, get_kernel(name, v))
         # dragging from 5 to 4 lands on 3, from 3 to 4 on 5 (values set from Python alike)
         ex.set(**{size_name.replace(" ", "_"): 5})
         slider.value = 4
@@ -742,13 +750,8 @@ def test_conv_controls_with_a_prefix():
     }
     assert controls["conv padding"].description == "padding"
     merged = {**conv_controls(2, 2, "valid"), **controls}
-    assert conv_settings(merged) == {"kernel_size": 2, "stride": 2, "padding": "valid"}
-    assert conv_settings(merged, prefix="conv ") == {
-        "kernel_size": 5,
-        "stride": 2,
-        "padding": 1,
-        "dilation": 2,
-    }
+    assert conv_settings(merged) == ConvSettings(kernel_size=2, stride=2, padding="valid")
+    assert conv_settings(merged, prefix="conv ") == ConvSettings(5, 2, 1, dilation=2)
     merged["padding preset"].value = "number"  # each preset enables its own slider only
     assert not merged["padding"].disabled and not merged["conv padding"].disabled
     merged["conv padding preset"].value = "full"
@@ -789,8 +792,7 @@ def test_activation_explorer_relu_softplus_on_the_camera():
     ex.set(activation="softplus", beta=4.0)
     assert not ex.controls["beta"].disabled
     np.testing.assert_allclose(ex.result, softplus(fmap, beta=4.0), rtol=1e-5, atol=1e-6)
-    for name in ("histogram before", "histogram after"):
-        assert render.png_size(ex.panels[name].value) == (480, 280)
+    assert png.png_size(ex.panels["values before and after"].value) == (480, 400)
 
 
 def test_dropout_explorer_grid_rates_phases_and_new_mask():
@@ -844,7 +846,7 @@ def test_fc_explorer_whole_slider_grid_matches_shape_arithmetic():
         assert f"flatten: {side}·{side}·32 = {flat:,} values" in ex.readout
         assert f"dense: {flat:,}·10 + 10 = {flat * 10 + 10:,} parameters" in ex.readout
         assert f"<td>{flat * 10 + 10:,}</td>" in ex.table.value
-        x = ex._input(ex.computed["settings"])
+        x = ex.computed["input"]
         fmap = relu(cnnlab.conv2d(x, ex._filters[k], stride=s, padding=p))
         expected = cnnlab.pool2d(fmap, pool) if pool > 1 else fmap
         np.testing.assert_allclose(ex.result, expected, rtol=1e-6)
@@ -857,3 +859,172 @@ def test_fc_explorer_curriculum_numbers():
     assert ex.computed["shapes"]["flat"] == 416 * 416
     ex.set(filters=1, units=128, input_size=28, kernel_size=3, pool_size=2)
     assert "flatten: 13·13·1 = 169 values" in ex.readout
+
+
+# --------------------------------------------------------------------------------------------
+# the matplotlib pictures: colour bars, histograms, kernel grids
+# --------------------------------------------------------------------------------------------
+def test_feature_map_colour_bar_shows_the_maps_colormap_and_limits():
+    ex = conv_explorer(SMALL, kernel="sobel vertical", display_side=SIDE)
+    _, cmap, (lo, hi) = png.color_indices(ex.result)
+    assert cmap == "RdBu_r" and lo == -hi  # a signed map: the diverging colormap, centred on 0
+    expected = pictures.ColorBar().png(cmap, lo, hi)
+    np.testing.assert_array_equal(_pixels(ex.colorbars["feature map"].value), _pixels(expected))
+    bar = pictures.ColorBar()
+    bar.png(cmap, lo, hi)
+    assert bar.labels == [pictures.tick_label(v) for v in (hi, 0.0, lo)]
+    # shown as tall as the map: (h / w of the map) = (h / w of the bar) at the shares of width
+    h, w = ex.result.shape
+    share = float(ex.colorbars["feature map"].layout.width.rstrip("%"))
+    assert abs(share / 84 - (h / w) * 96 / 512) < 1e-3
+    ex.set(kernel="box blur")  # unsigned: gray, other limits
+    _, cmap, (lo, hi) = png.color_indices(ex.result)
+    assert cmap == "gray"
+    expected = pictures.ColorBar().png(cmap, lo, hi)
+    np.testing.assert_array_equal(_pixels(ex.colorbars["feature map"].value), _pixels(expected))
+    ex.set(kernel_size=11)  # no map: no bar
+    assert ex.colorbars["feature map"].layout.visibility == "hidden"
+    ex.set(kernel_size=3)
+    assert ex.colorbars["feature map"].layout.visibility is None
+
+
+def test_colour_bar_redraws_its_labels_only():
+    bar = pictures.ColorBar()
+    first = _pixels(bar.png("gray", 0.0, 1.0))
+    second = _pixels(bar.png("gray", -2.0, 5.0))
+    assert bar.labels == ["5", "1.5", "−2"]
+    ramp = slice(0, 24)  # the colour ramp on the left is the same, the labels differ
+    np.testing.assert_array_equal(first[:, ramp], second[:, ramp])
+    assert not np.array_equal(first, second)
+    fresh = pictures.ColorBar().png("gray", -2.0, 5.0)
+    np.testing.assert_array_equal(second, _pixels(fresh))
+    ramp_colours = second[:, 8]  # top to bottom: from white (5) down to black (-2)
+    assert ramp_colours[0].tolist() == [255, 255, 255] and ramp_colours[-1].tolist() == [0, 0, 0]
+
+
+def test_histogram_counts_the_values_on_a_shared_axis():
+    values = np.array([-1.0, -1.0, 0.5, 2.0, np.nan, np.inf])
+    hist = pictures.Histogram(300, 180, bins=6)
+    data = hist.png(values, value_range=(-1.0, 2.0))
+    np.testing.assert_array_equal(hist.counts, np.histogram(values[:4], 6, range=(-1, 2))[0])
+    assert hist.ticks == ["−1", "0", "2"] and png.png_size(data) == (300, 180)
+    hist.png(np.arange(5.0))  # the same figure, new data: no tick left over at 0
+    assert hist.ticks == ["0", "4"] and hist.counts.sum() == 5
+    two = pictures.Histogram(300, 300, bins=4, rows=2)
+    two.png([np.zeros(3), np.array([-1.0, 3.0])], title=["a", "b"])
+    assert [c.tolist() for c in two.counts] == [[0, 3, 0, 0], [1, 0, 0, 1]]  # one axis: -1..3
+    with pytest.raises(ValueError, match="one entry per row"):
+        two.png([np.zeros(3)])
+
+
+def test_activation_histograms_share_one_value_axis():
+    ex = activation_explorer(SMALL - 0.5, kernel="sobel vertical", display_side=SIDE)
+    fmap, out = ex.computed["feature map"], ex.result
+    width = max(240, min(480, SIDE))
+    fresh = pictures.Histogram(width, round(width * 5 / 6), rows=2).png(
+        [fmap, out], title=["before (the feature map)", "after ReLU"]
+    )
+    shown = ex.panels["values before and after"].value
+    np.testing.assert_array_equal(_pixels(shown), _pixels(fresh))
+    hist = ex._histogram
+    lo, hi = min(fmap.min(), out.min()), max(fmap.max(), out.max())
+    np.testing.assert_array_equal(hist.counts[0], np.histogram(fmap, 40, range=(lo, hi))[0])
+    np.testing.assert_array_equal(hist.counts[1], np.histogram(out, 40, range=(lo, hi))[0])
+    negative = int((fmap < 0).sum())  # ReLU piles every negative value onto 0
+    assert hist.counts[1][np.searchsorted(np.linspace(lo, hi, 41), 0.0, "right") - 1] >= negative
+
+
+def test_kernel_panel_is_plottings_grid_of_the_dilated_kernel():
+    ex = conv_explorer(SMALL, kernel="box blur", display_side=SIDE)
+    ex.set(kernel_size=2, dilation=2)
+    shown = np.array([[0.25, np.nan, 0.25], [np.nan] * 3, [0.25, np.nan, 0.25]])
+    assert ex.panels["kernel"].value == pictures.grid_png(shown, side=SIDE)
+    assert ex.captions["kernel"].value == "kernel box blur 2×2"
+    # the cells: the blank NaN gaps and the kernel's colour, as show_grid draws them
+    pixels = _pixels(ex.panels["kernel"].value)
+    centre = pixels[SIDE // 2, SIDE // 2].tolist()
+    assert centre == [244, 244, 244]
+
+
+def test_grid_png_is_cached_by_value():
+    a = pictures.grid_png(np.eye(3), side=60)
+    assert pictures.grid_png(np.eye(3), side=60) is a  # drawn once
+    assert pictures.grid_png(2 * np.eye(3), side=60) != a
+    with pytest.raises(ValueError, match="values must"):
+        pictures.grid_png(np.ones(3))
+
+
+# --------------------------------------------------------------------------------------------
+# the base class: what a new explorer has to write
+# --------------------------------------------------------------------------------------------
+def test_a_new_explorer_is_a_subclass_with_a_few_hooks():
+    from dataclasses import dataclass
+
+    from cnnlab.widgets import Explorer
+    from cnnlab.widgets.controls import slider
+
+    @dataclass(frozen=True)
+    class Settings:
+        n: int
+
+    class SquareExplorer(Explorer):
+        title = "Squares"
+
+        def __init__(self, n=2):
+            super().__init__({"n": slider("n", n, 0, 5)}, {"square": "50%"})
+
+        def _settings(self):
+            return Settings(int(self.controls["n"].value))
+
+        def _readout(self, s):
+            return f"{s.n}² = {s.n**2}"
+
+        def _compute(self, s):
+            if s.n == 0:
+                raise ValueError("n must be at least 1 for a picture.")
+            return {"result": np.full((s.n, s.n), float(s.n))}
+
+        def _draw(self, c):
+            self._show_map("square", c["result"])
+
+    ex = SquareExplorer(3)  # drawn by the base class once __init__ is done
+    assert ex.settings == Settings(3) and ex.readout == "3² = 9"
+    assert_drawn(ex, "square", np.full((3, 3), 3.0))
+    ex.set(n=0)
+    assert ex.message == "n must be at least 1 for a picture." and ex.result is None
+    assert ex.output.outputs == ()  # a sentence, no traceback
+    ex.set(n=4)
+    assert ex.message == "" and ex.result.shape == (4, 4)
+
+
+def test_explorer_classes_are_the_names_the_notebooks_call():
+    import cnnlab.widgets as cw
+
+    pairs = [
+        (cw.conv_explorer, cw.ConvExplorer),
+        (cw.step_explorer, cw.StepExplorer),
+        (cw.pool_explorer, cw.PoolExplorer),
+        (cw.activation_explorer, cw.ActivationExplorer),
+        (cw.dropout_explorer, cw.DropoutExplorer),
+        (cw.fc_explorer, cw.FCExplorer),
+        (cw.cnn_explorer, cw.CNNExplorer),
+        (cw.filter_explorer, cw.FilterExplorer),
+    ]
+    for alias, cls in pairs:
+        assert alias is cls and cls.__doc__ and "Examples" in cls.__doc__
+    from cnnlab.widgets import cnn
+
+    assert cnn.cnn_explorer is cw.CNNExplorer and cnn.filter_explorer is cw.FilterExplorer
+    assert cnn.progress_callback is cw.progress_callback
+
+
+def test_settings_are_frozen_and_caches_follow_the_values():
+    ex = conv_explorer(SMALL, kernel="custom", display_side=SIDE)
+    ex.controls["custom kernel"].value = "1 0; 0 1"
+    first = ex.result.copy()
+    ex.controls["custom kernel"].value = "0 1; 1 0"  # same shape, other numbers
+    np.testing.assert_allclose(ex.result, cnnlab.conv2d(SMALL, np.array([[0, 1], [1, 0.0]])))
+    assert not np.allclose(ex.result, first)
+    with pytest.raises(AttributeError):
+        ex.settings.conv.stride = 2
+    assert not ex.result.flags.writeable  # shared by the cache: read-only

@@ -78,16 +78,37 @@ def test_progress_callback_fills_the_bar_and_reports_metrics():
     assert cb.bar.bar_style == "success"
 
 
-def test_progress_callback_throttles_redraws_within_an_epoch():
-    cb = cnn.progress_callback(display=False, min_interval=3600)
+@pytest.mark.parametrize("start", [3.0, 0.05, 1e6])
+def test_progress_callback_throttles_redraws_within_an_epoch(start):
+    """The throttle only uses differences of the clock: it may start anywhere (a machine booted
+    three seconds ago has ``time.monotonic() == 3.0``)."""
+    now = [start]
+    cb = cnn.progress_callback(display=False, min_interval=0.2, clock=lambda: now[0])
+    cb.set_params({"epochs": 2, "steps": 10})
+    cb.on_train_begin()
+    cb.on_epoch_begin(0)
+    cb.on_train_batch_end(0, {"loss": 2.0})  # the first batch is always drawn
+    assert cb.bar.value == 1 and "loss 2.000" in cb.text
+    now[0] += 0.1
+    cb.on_train_batch_end(4, {"loss": 1.0})  # 0.1 s later: too soon, skipped
+    assert cb.bar.value == 1 and "loss 2.000" in cb.text
+    now[0] += 0.15
+    cb.on_train_batch_end(5, {"loss": 0.8})  # 0.25 s after the last redraw: drawn
+    assert cb.bar.value == 6 and "loss 0.800" in cb.text
+    cb.on_train_batch_end(9, {"loss": 0.5})  # the last batch is always drawn
+    assert cb.bar.value == 10 and "loss 0.500" in cb.text
+    cb.on_epoch_begin(1)  # a new epoch draws its first batch at once
+    cb.on_train_batch_end(0, {"loss": 0.4})
+    assert cb.bar.value == 1 and cb.text.startswith("epoch 2/2 · batch 1/10")
+
+
+def test_progress_callback_draws_the_first_batch_on_a_freshly_booted_machine():
+    cb = cnn.progress_callback(display=False, min_interval=3600, clock=lambda: 3.0)
     cb.set_params({"epochs": 1, "steps": 10})
     cb.on_train_begin()
     cb.on_epoch_begin(0)
     cb.on_train_batch_end(0, {"loss": 2.0})
-    cb.on_train_batch_end(4, {"loss": 1.0})  # too soon: skipped
-    assert cb.bar.value == 1
-    cb.on_train_batch_end(9, {"loss": 0.5})  # the last batch is always drawn
-    assert cb.bar.value == 10 and "loss 0.500" in cb.text
+    assert cb.bar.value == 1 and "batch 1/10 · loss 2.000" in cb.text
 
 
 # ----------------------------------------------------------------------------- notebook 10

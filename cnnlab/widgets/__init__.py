@@ -1,11 +1,28 @@
 """Live explorers for the notebooks: sliders for kernel size, stride and padding, and pictures.
 
-Every explorer is a function that *returns* an ``ipywidgets.VBox`` (it never displays itself):
-leave it as the last expression of a cell to show it. Each keeps compute (the cnnlab core),
-drawing (:mod:`cnnlab.render`, straight to PNG for speed) and controls apart, and exposes what it
-shows for tests and notebooks:
+Every explorer is a class (an ``ipywidgets.VBox``) that never displays itself: leave it as the
+last expression of a cell to show it. The lowercase names the notebooks call are the classes
+themselves (``conv_explorer is ConvExplorer``):
+
+================================  =========================  ========================
+explorer                          notebooks                  module
+================================  =========================  ========================
+:class:`ConvExplorer`             00-04, dashboard           :mod:`.conv`
+:class:`StepExplorer`             01, 03, 04, dashboard      :mod:`.step`
+:class:`PoolExplorer`             05                         :mod:`.pool`
+:class:`ActivationExplorer`       06                         :mod:`.activation`
+:class:`DropoutExplorer`          07                         :mod:`.dropout`
+:class:`FCExplorer`               08                         :mod:`.dense`
+:class:`CNNExplorer`              09                         :mod:`.cnn`
+:class:`FilterExplorer`           10                         :mod:`.filter`
+================================  =========================  ========================
+
+Each keeps controls (:mod:`.controls`), compute (the cnnlab core, cached on frozen settings,
+:mod:`.settings`) and drawing apart, and exposes what it shows for tests and notebooks:
 
 * ``.controls``: dict of the controls by name ("kernel size", "stride", "padding", ...);
+* ``.settings``: the controls' values as a frozen dataclass (e.g. ``.settings.conv``, a
+  :class:`ConvSettings`);
 * ``.result``: the array it shows as its result (feature map, pooled map, ...), or None;
 * ``.readout``: the output-size text with the formula filled in;
 * ``.message``: the error sentence shown for an impossible setting ('' when fine);
@@ -13,47 +30,59 @@ shows for tests and notebooks:
 * ``.sections``: framed boxes of the controls of a second layer (e.g. the pooling explorer's
   "convolution feeding the pool", whose controls are named "conv kernel size", ...).
 
-The "kernel size" slider follows the chosen kernel: it steps over even sizes for kernels that
-need a centre pixel (Sobel, emboss, outline) and is disabled, with a tooltip, for kernels of
-one size (custom, laplacian, curve detector).
+Drawing: the big image and feature-map panels are palette PNGs written straight from the array
+(:mod:`.png`, a few milliseconds); colour bars, histograms, kernel grids and curves are
+matplotlib figures built once and updated in place (:mod:`.pictures`); the step-through
+explorer's sliding-window picture is drawn cell by cell (:mod:`.window_png`), because
+matplotlib needs ~55-90 ms for its ~70 numbers.
+
+Adding an explorer
+------------------
+1. A module with a frozen settings dataclass and a subclass of :class:`Explorer` (of
+   :class:`ImageExplorer` for an image with a menu and uploads, of
+   :class:`ImageKernelExplorer` for one convolution of an image). Its ``__init__`` builds the
+   controls with the factories of :mod:`.controls` (:func:`conv_controls`, ``slider``,
+   ``toggle``, ...) and calls ``super().__init__(controls, panels, ...)``; the base class
+   draws the first picture when construction is done.
+2. The hooks: ``_settings()`` (controls -> settings), ``_compute(settings)`` (cnnlab calls
+   only; a dict with ``"result"``), ``_draw(computed)`` (PNG bytes into ``self.panels``,
+   e.g. with ``self._show_map``); optionally ``_readout``, ``_clear``, ``_react`` (keep
+   controls in step) and ``_on_click``. Expensive steps are functions of hashable settings
+   under :func:`functools.lru_cache`.
+3. The class docstring (numpydoc, with an example), a lowercase alias
+   (``my_explorer = MyExplorer``), and an entry in this module's imports and ``__all__``.
 
 >>> import numpy as np
 >>> import cnnlab.widgets as cw
 >>> ex = cw.conv_explorer(np.eye(8), kernel="box blur")
->>> ex.result.shape, ex.message
-((6, 6), '')
+>>> ex.result.shape, ex.message, ex.settings.conv.kernel_size
+((6, 6), '', 3)
 """
 
 from __future__ import annotations
 
-from ._core import (
+from .activation import ActivationExplorer, activation_explorer
+from .base import Explorer, ImageExplorer, ImageKernelExplorer, ImageKernelSettings
+from .cnn import CNNExplorer, cnn_explorer
+from .controls import (
     CUSTOM,
     FIXED_SIZE_KERNELS,
-    MAX_KERNEL_SIDE,
     MAX_UPLOAD_PIXELS,
-    Explorer,
     ImageChoice,
     KernelChoice,
     conv_controls,
     conv_settings,
-    format_kernel,
     kernel_sizes,
-    parse_kernel,
-    size_formula,
-    size_readout,
 )
-from .conv import ConvExplorer, ImageKernelExplorer, conv_explorer, conv_feature_map
-from .layers import (
-    ActivationExplorer,
-    DropoutExplorer,
-    FCExplorer,
-    PoolExplorer,
-    activation_explorer,
-    dropout_explorer,
-    fc_explorer,
-    pool_explorer,
-)
+from .conv import ConvExplorer, conv_explorer, conv_feature_map
+from .dense import FCExplorer, fc_explorer
+from .dropout import DropoutExplorer, dropout_explorer
+from .filter import FilterExplorer, filter_explorer
+from .pool import PoolExplorer, pool_explorer
+from .progress import progress_callback
+from .settings import ConvSettings, FrozenArray
 from .step import StepExplorer, step_explorer
+from .text import MAX_KERNEL_SIDE, format_kernel, parse_kernel, size_formula, size_readout
 
 __all__ = [
     "CUSTOM",
@@ -61,26 +90,35 @@ __all__ = [
     "MAX_KERNEL_SIDE",
     "MAX_UPLOAD_PIXELS",
     "ActivationExplorer",
+    "CNNExplorer",
     "ConvExplorer",
+    "ConvSettings",
     "DropoutExplorer",
     "Explorer",
     "FCExplorer",
+    "FilterExplorer",
+    "FrozenArray",
     "ImageChoice",
+    "ImageExplorer",
     "ImageKernelExplorer",
+    "ImageKernelSettings",
     "KernelChoice",
     "PoolExplorer",
     "StepExplorer",
     "activation_explorer",
+    "cnn_explorer",
     "conv_controls",
     "conv_explorer",
     "conv_feature_map",
     "conv_settings",
     "dropout_explorer",
     "fc_explorer",
+    "filter_explorer",
     "format_kernel",
     "kernel_sizes",
     "parse_kernel",
     "pool_explorer",
+    "progress_callback",
     "size_formula",
     "size_readout",
     "step_explorer",

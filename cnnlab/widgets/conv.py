@@ -2,28 +2,27 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
-from .. import render
 from ..images import to_gray
 from ..ops import conv2d, pad2d
 from ..shapes import output_shape, resolve_padding
-from ._core import (
-    PADDING_MODES,
-    Explorer,
-    ImageChoice,
-    KernelChoice,
-    conv_controls,
-    conv_settings,
-    size_readout,
-)
+from .base import ImageKernelExplorer
+from .controls import conv_controls
+from .pictures import grid_png
+from .png import array_to_png, blank_png
+from .settings import PADDING_MODES, ConvSettings, FrozenArray
+from .text import size_readout
 
 __all__ = [
     "ConvExplorer",
-    "ImageKernelExplorer",
     "conv_explorer",
     "conv_feature_map",
     "dilated_kernel_view",
+    "feature_map",
+    "frozen_feature_map",
 ]
 
 _MODE_LABEL = {mode: label for label, mode in PADDING_MODES.items()}
@@ -81,6 +80,7 @@ def conv_feature_map(image, kernel, stride=1, padding=0, dilation=1, padding_mod
     >>> pads, padded.shape, fmap.tolist()
     (((1, 1), (1, 1)), (7, 7), [[4.0, 6.0, 4.0], [6.0, 9.0, 6.0], [4.0, 6.0, 4.0]])
     """
+    kernel = np.asarray(kernel, dtype=float)
     x = to_gray(image)
     pads = resolve_padding(padding, x.shape, kernel.shape, stride, dilation)
     # validate with the unpadded size, so the message quotes the learner's numbers
@@ -89,147 +89,42 @@ def conv_feature_map(image, kernel, stride=1, padding=0, dilation=1, padding_mod
     return x, pads, padded, conv2d(padded, kernel, stride=stride, dilation=dilation)
 
 
-class ImageKernelExplorer(Explorer):
-    """Base of the explorers of one convolution of an image: image and kernel menus, sliders.
+@lru_cache(maxsize=16)
+def feature_map(image: FrozenArray, kernel: FrozenArray, conv: ConvSettings) -> tuple:
+    """:func:`conv_feature_map` of frozen arrays and settings, computed once per combination.
 
-    Subclasses set their own attributes, then call ``super().__init__`` with the slider set
-    (:func:`conv_controls`), their own controls and their panels; it draws the first picture.
-    :meth:`_settings` gives :func:`conv_settings` plus ``"image"`` and ``"kernel"``, and the
-    "kernel size" slider follows the chosen kernel (:meth:`KernelChoice.fit_slider`).
+    Returns the same four arrays, read-only (they are shared by every caller).
+
+    Examples
+    --------
+    >>> image, kernel = FrozenArray.of(np.ones((5, 5))), FrozenArray.of(np.ones((3, 3)))
+    >>> first = feature_map(image, kernel, ConvSettings(3, 2, "same"))
+    >>> first[3].tolist(), feature_map(image, kernel, ConvSettings(3, 2, "same")) is first
+    ([[4.0, 6.0, 4.0], [6.0, 9.0, 6.0], [4.0, 6.0, 4.0]], True)
     """
+    arrays = conv_feature_map(
+        image.array, kernel.array, conv.stride, conv.padding, conv.dilation, conv.padding_mode
+    )
+    for arr in (arrays[0], arrays[2], arrays[3]):
+        arr.setflags(write=False)
+    return arrays
 
-    def __init__(self, image, kernel, structure, own_controls, panels, *, display_side=None):
-        self.image_choice = ImageChoice(image)
-        self.kernel_choice = KernelChoice(kernel)
-        controls = {
-            **self.image_choice.controls,
-            **self.kernel_choice.controls,
-            **structure,
-            **own_controls,
-        }
-        super().__init__(controls, panels, display_side=display_side)
-        self._react(None)
-        self.update()
 
-    def _react(self, change):
-        self.kernel_choice.fit_slider(self.controls["kernel size"], change)
+@lru_cache(maxsize=16)
+def frozen_feature_map(image: FrozenArray, kernel: FrozenArray, conv: ConvSettings) -> FrozenArray:
+    """The feature map of :func:`feature_map` as a :class:`FrozenArray` (a hashable key itself).
 
-    def _settings(self):
-        s = conv_settings(self.controls)
-        s["image"] = self.image_choice.image()
-        s["kernel"] = self.kernel_choice.kernel(s["kernel_size"])
-        return s
+    Examples
+    --------
+    >>> image, kernel = FrozenArray.of(np.ones((4, 4))), FrozenArray.of(np.ones((3, 3)))
+    >>> frozen_feature_map(image, kernel, ConvSettings()).array
+    array([[9., 9.],
+           [9., 9.]])
+    """
+    return FrozenArray.of(feature_map(image, kernel, conv)[3])
 
 
 class ConvExplorer(ImageKernelExplorer):
-    """Convolution explorer; build it with :func:`conv_explorer`."""
-
-    title = "Convolution explorer"
-
-    def __init__(
-        self,
-        image="camera",
-        kernel="sobel vertical",
-        *,
-        kernel_size=3,
-        stride=1,
-        padding=0,
-        dilation=1,
-        padding_mode="zero",
-        display_side=None,
-    ):
-        self._cache = {}
-        super().__init__(
-            image,
-            kernel,
-            conv_controls(
-                kernel_size, stride, padding, dilation=dilation, padding_mode=padding_mode
-            ),
-            {},
-            {"input (gray, padded)": "36%", "kernel": "22%", "feature map": "39%"},
-            display_side=display_side,
-        )
-
-    def _readout(self, s):
-        image, kernel = s["image"], s["kernel"]
-        colour = ", converted to gray" if image.ndim == 3 else ""
-        head = (
-            f"input {image.shape[0]}×{image.shape[1]}{colour}; kernel "
-            f"{self.kernel_choice.describe(kernel)}; stride {s['stride']}; dilation "
-            f"{s['dilation']}; {_MODE_LABEL[s['padding_mode']]} padding"
-        )
-        body = size_readout(
-            image.shape[:2],
-            kernel.shape,
-            s["stride"],
-            s["padding"],
-            s["dilation"],
-            name="feature map",
-        )
-        note = self.image_choice.note
-        return "\n".join([head, body, *([note] if note else [])])
-
-    def _compute(self, s):
-        x, pads, padded, fmap = conv_feature_map(
-            s["image"], s["kernel"], s["stride"], s["padding"], s["dilation"], s["padding_mode"]
-        )
-        return {
-            "input": x,
-            "padded": padded,
-            "pads": pads,
-            "kernel": s["kernel"],
-            "settings": s,
-            "result": fmap,
-        }
-
-    def _draw(self, c):
-        s, (pt, pb), (pl, pr) = c["settings"], *c["pads"]
-        x, padded, fmap = c["input"], c["padded"], c["result"]
-        key = (id(s["image"]), c["pads"], s["padding_mode"])
-        if self._cache.get("input") != key:
-            frame = (pt, pl, *x.shape) if (pt, pb, pl, pr) != (0, 0, 0, 0) else None
-            self.panels["input (gray, padded)"].value = self._png(padded, frame=frame)
-            self._cache["input"] = key
-        caption = f"input {x.shape[0]}×{x.shape[1]}"
-        if padded.shape == x.shape:
-            caption += " (no padding)"
-        else:
-            caption += f" → padded {padded.shape[0]}×{padded.shape[1]}"
-        self.captions["input (gray, padded)"].value = caption
-        self._draw_kernel(c["kernel"], s["dilation"])
-        self.panels["feature map"].value = self._png(fmap, colorbar=True)
-        self.captions["feature map"].value = f"feature map {fmap.shape[0]}×{fmap.shape[1]}"
-
-    def _draw_kernel(self, kernel, dilation):
-        shown = dilated_kernel_view(kernel, dilation)
-        key = (shown.tobytes(), shown.shape)
-        if self._cache.get("kernel") != key:
-            self.panels["kernel"].value = render.grid_png(shown, side=min(300, self.side))
-            self._cache["kernel"] = key
-        self.captions["kernel"].value = f"kernel {self.kernel_choice.describe(kernel)}"
-
-    def _clear(self):
-        self._blank("feature map")
-        self.captions["feature map"].value = "feature map: none"
-        if self.settings is not None:  # the kernel exists, only the feature map does not
-            self._draw_kernel(self.settings["kernel"], self.settings["dilation"])
-        else:  # no kernel could be read
-            self.panels["kernel"].value = render.blank_png(300, 300, "?")
-            self.captions["kernel"].value = "kernel: none"
-            self._cache.pop("kernel", None)
-
-
-def conv_explorer(
-    image="camera",
-    kernel="sobel vertical",
-    *,
-    kernel_size=3,
-    stride=1,
-    padding=0,
-    dilation=1,
-    padding_mode="zero",
-    display_side=None,
-):
     """Explore a convolution: pick an image and a kernel, move the sliders, see the feature map.
 
     Shows the padded input (the original image outlined), the kernel with its numbers (spread
@@ -255,18 +150,17 @@ def conv_explorer(
         How the border is filled (:func:`cnnlab.pad2d`).
     display_side : int, optional
         Pixels of the longer side of the image panels (default
-        :data:`cnnlab.render.DISPLAY_SIDE`, 512); smaller renders faster.
+        :data:`cnnlab.widgets.png.DISPLAY_SIDE`, 512); smaller renders faster.
 
-    Returns
-    -------
-    ConvExplorer
-        An ``ipywidgets.VBox`` (display it by leaving it last in a cell) with ``.controls``,
-        ``.panels``, ``.result`` (the feature map), ``.readout`` and ``.message``; see
-        :class:`cnnlab.widgets.Explorer`.
+    Attributes
+    ----------
+    result : ndarray
+        The feature map; see :class:`cnnlab.widgets.Explorer` for ``.controls``, ``.panels``,
+        ``.readout``, ``.message`` and :meth:`~cnnlab.widgets.Explorer.set`.
 
     Examples
     --------
-    >>> ex = conv_explorer(np.eye(8), kernel="box blur", stride=2, padding=1)
+    >>> ex = ConvExplorer(np.eye(8), kernel="box blur", stride=2, padding=1)
     >>> ex.result.shape
     (4, 4)
     >>> print(ex.readout.splitlines()[1])
@@ -274,13 +168,94 @@ def conv_explorer(
     >>> ex.set(kernel_size=11).message[:38]
     'kernel_size=11 does not fit: the kerne'
     """
-    return ConvExplorer(
-        image,
-        kernel,
-        kernel_size=kernel_size,
-        stride=stride,
-        padding=padding,
-        dilation=dilation,
-        padding_mode=padding_mode,
-        display_side=display_side,
-    )
+
+    title = "Convolution explorer"
+
+    def __init__(
+        self,
+        image="camera",
+        kernel="sobel vertical",
+        *,
+        kernel_size=3,
+        stride=1,
+        padding=0,
+        dilation=1,
+        padding_mode="zero",
+        display_side=None,
+    ):
+        super().__init__(
+            image,
+            kernel,
+            conv_controls(
+                kernel_size, stride, padding, dilation=dilation, padding_mode=padding_mode
+            ),
+            {},
+            {"input (gray, padded)": "36%", "kernel": "22%", "feature map": "39%"},
+            display_side=display_side,
+            colorbars=("feature map",),
+        )
+
+    def _readout(self, s):
+        image, kernel, conv = s.image, s.kernel, s.conv
+        colour = ", converted to gray" if image.array.ndim == 3 else ""
+        head = (
+            f"input {image.shape[0]}×{image.shape[1]}{colour}; kernel "
+            f"{self.kernel_choice.describe(kernel)}; stride {conv.stride}; dilation "
+            f"{conv.dilation}; {_MODE_LABEL[conv.padding_mode]} padding"
+        )
+        body = size_readout(
+            image.shape[:2],
+            kernel.shape,
+            conv.stride,
+            conv.padding,
+            conv.dilation,
+            name="feature map",
+        )
+        note = self.image_choice.note
+        return "\n".join([head, body, *([note] if note else [])])
+
+    def _compute(self, s):
+        x, pads, padded, fmap = feature_map(s.image, s.kernel, s.conv)
+        return {"input": x, "padded": padded, "pads": pads, "settings": s, "result": fmap}
+
+    def _draw(self, c):
+        s, x, padded, fmap = c["settings"], c["input"], c["padded"], c["result"]
+        self.panels["input (gray, padded)"].value = _input_png(
+            s.image, c["pads"], s.conv.padding_mode, self.side
+        )
+        caption = f"input {x.shape[0]}×{x.shape[1]}"
+        if padded.shape == x.shape:
+            caption += " (no padding)"
+        else:
+            caption += f" → padded {padded.shape[0]}×{padded.shape[1]}"
+        self.captions["input (gray, padded)"].value = caption
+        self._draw_kernel(s)
+        self._show_map("feature map", fmap)
+        self.captions["feature map"].value = f"feature map {fmap.shape[0]}×{fmap.shape[1]}"
+
+    def _draw_kernel(self, s):
+        shown = dilated_kernel_view(s.kernel.array, s.conv.dilation)
+        self.panels["kernel"].value = grid_png(shown, side=min(300, self.side))
+        self.captions["kernel"].value = f"kernel {self.kernel_choice.describe(s.kernel)}"
+
+    def _clear(self):
+        self._blank("feature map")
+        self.captions["feature map"].value = "feature map: none"
+        if self.settings is not None:  # the kernel exists, only the feature map does not
+            self._draw_kernel(self.settings)
+        else:  # no kernel could be read
+            self.panels["kernel"].value = blank_png(300, 300, "?")
+            self.captions["kernel"].value = "kernel: none"
+
+
+@lru_cache(maxsize=32)
+def _input_png(image: FrozenArray, pads, padding_mode, side) -> bytes:
+    """The padded gray input with the image outlined: drawn once per image and padding."""
+    x = to_gray(image.array)
+    (pt, pb), (pl, pr) = pads
+    frame = (pt, pl, *x.shape) if (pt, pb, pl, pr) != (0, 0, 0, 0) else None
+    return array_to_png(pad2d(x, pads, mode=padding_mode), side=side, frame=frame)
+
+
+#: The name the notebooks call: ``widgets.conv_explorer(...)`` is :class:`ConvExplorer`.
+conv_explorer = ConvExplorer

@@ -1,0 +1,159 @@
+"""The activation explorer: ReLU, softplus, sigmoid and tanh applied to a feature map."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..activations import ACTIVATIONS, softplus
+from .base import ImageKernelExplorer, ImageKernelSettings
+from .controls import conv_controls, float_slider, toggle
+from .conv import feature_map
+from .pictures import Histogram
+
+__all__ = ["ActivationExplorer", "ActivationSettings", "activation_explorer"]
+
+_LABELS = {"relu": "ReLU", "softplus": "softplus", "sigmoid": "sigmoid", "tanh": "tanh"}
+_HISTOGRAMS = "values before and after"
+
+
+@dataclass(frozen=True)
+class ActivationSettings(ImageKernelSettings):
+    """The convolution making the map, and the activation applied to it."""
+
+    activation: str = "relu"
+    beta: float = 1.0
+
+
+def _shape_text(arr):
+    return "×".join(str(n) for n in arr.shape)
+
+
+class ActivationExplorer(ImageKernelExplorer):
+    """Explore ReLU, softplus, sigmoid and tanh applied to a convolution's feature map.
+
+    The "kernel size", "stride" and "padding" sliders configure the convolution that makes the
+    map (zero padding); the activation buttons and the softplus sharpness β act on it. Shows the
+    map before and after and the histograms of both on one value axis (ReLU piles every
+    negative value onto 0).
+
+    Parameters
+    ----------
+    image : str or ndarray, default "camera"
+    kernel : str or ndarray, default "sobel vertical"
+    kernel_size, stride, padding :
+        Initial values for the convolution.
+    activation : {"relu", "softplus", "sigmoid", "tanh"}, default "relu"
+    beta : float, default 1.0
+        Softplus sharpness (:func:`cnnlab.softplus`).
+    display_side : int, optional
+        Pixels of the longer side of the image panels (default 512); smaller renders faster.
+
+    Attributes
+    ----------
+    result : ndarray
+        The activated map; ``.computed["feature map"]`` is the map before.
+
+    Examples
+    --------
+    >>> ex = ActivationExplorer(np.eye(6), kernel="sobel vertical")
+    >>> bool(ex.result.min() >= 0), ex.computed["feature map"].shape
+    (True, (4, 4))
+    """
+
+    title = "Activation explorer"
+
+    def __init__(
+        self,
+        image="camera",
+        kernel="sobel vertical",
+        *,
+        kernel_size=3,
+        stride=1,
+        padding=0,
+        activation="relu",
+        beta=1.0,
+        display_side=None,
+    ):
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"activation must be one of {tuple(ACTIVATIONS)}; got {activation!r}.")
+        own = {
+            "activation": toggle("activation", ACTIVATIONS, activation, "86px"),
+            "beta": float_slider(
+                "softplus sharpness β", beta, -2, 4, 0.25, log_base=2, readout_format=".3g"
+            ),
+        }
+        panels = {"feature map": "48%", "after activation": "48%", _HISTOGRAMS: "48%"}
+        width = 480 if display_side is None else max(240, min(480, int(display_side)))
+        self._histogram = Histogram(width, round(width * 5 / 6), rows=2)
+        super().__init__(
+            image,
+            kernel,
+            conv_controls(kernel_size, stride, padding),
+            own,
+            panels,
+            display_side=display_side,
+            colorbars=("feature map", "after activation"),
+        )
+
+    def _react(self, change):
+        super()._react(change)
+        self.controls["beta"].disabled = self.controls["activation"].value != "softplus"
+
+    def _settings(self):
+        return ActivationSettings(
+            **self._image_kernel(),
+            activation=self.controls["activation"].value,
+            beta=float(self.controls["beta"].value),
+        )
+
+    def _readout(self, s):
+        return "\n".join(self._conv_lines(s))
+
+    def _compute(self, s):
+        fmap = feature_map(s.image, s.kernel, s.conv)[3]
+        if s.activation == "softplus":
+            out = softplus(fmap, beta=s.beta)
+        else:
+            out = ACTIVATIONS[s.activation][0](fmap)
+        return {"feature map": fmap, "result": out, "settings": s}
+
+    def _summary(self, c):
+        fmap, out, s = c["feature map"], c["result"], c["settings"]
+        before = f"{fmap.min():.3g} … {fmap.max():.3g}"
+        after = f"{out.min():.3g} … {out.max():.3g}"
+        if s.activation == "relu":
+            negative = float(np.mean(fmap < 0))
+            return (
+                f"ReLU max(0, x): {negative:.1%} of the values were negative and are now 0; "
+                f"the others pass unchanged ({before} → {after})"
+            )
+        if s.activation == "softplus":
+            return (
+                f"softplus ln(1 + e^(βx)) / β with β = {s.beta:.3g}: a smooth ReLU, every "
+                f"value > 0 ({before} → {after}); larger β is closer to ReLU"
+            )
+        bounds = "(0, 1)" if s.activation == "sigmoid" else "(−1, 1)"
+        return f"{s.activation} squashes {before} into {after}, inside {bounds}"
+
+    def _draw(self, c):
+        fmap, out = c["feature map"], c["result"]
+        self._show_map("feature map", fmap)
+        self.captions["feature map"].value = f"feature map {_shape_text(fmap)}"
+        self._show_map("after activation", out)
+        label = _LABELS[c["settings"].activation]
+        self.captions["after activation"].value = f"after {label}"
+        # one value axis for both, so the reshaping (clipping, squashing) is visible
+        self.panels[_HISTOGRAMS].value = self._histogram.png(
+            [fmap, out], title=["before (the feature map)", f"after {label}"]
+        )
+        self._show_readout(self.readout + "\n" + self._summary(c))
+
+    def _clear(self):
+        for name in ("after activation", _HISTOGRAMS):
+            self._blank(name)
+
+
+#: The name the notebooks call: ``widgets.activation_explorer(...)``.
+activation_explorer = ActivationExplorer

@@ -1,0 +1,589 @@
+"""The explorer base classes: build once, update the panels on every change, say what is wrong.
+
+:class:`Explorer` lays out the controls, a readout, a message area and image panels, observes
+every control, and on a change runs the hooks of the subclass::
+
+    settings = self._settings()        # the controls' values, as a frozen dataclass
+    readout = self._readout(settings)  # the output-size text with the formula filled in
+    computed = self._compute(settings) # cnnlab calls only; returns {"result": ..., ...}
+    self._draw(computed)               # PNG bytes into the panels created once
+
+An impossible setting raises cnnlab's ``ValueError``; its sentence is shown in the message area
+(never a traceback), ``_clear()`` greys out what cannot be drawn, and the next valid setting
+draws again. Construction is finished by the base class: once the subclass's ``__init__`` has
+returned, ``_react(None)`` puts dependent controls in step and the first picture is drawn.
+
+:class:`ImageExplorer` adds the image menu and the upload button; :class:`ImageKernelExplorer`
+adds the kernel menu and the convolution sliders, whose "kernel size" follows the kernel.
+"""
+
+from __future__ import annotations
+
+import html
+import traceback
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
+
+import ipywidgets as widgets
+import numpy as np
+
+from .controls import ImageChoice, KernelChoice, conv_settings
+from .pictures import ColorBar
+from .png import DISPLAY_SIDE, array_to_png, blank_png, color_indices, indices_png, scale_for
+from .settings import ConvSettings, FrozenArray
+from .text import size_readout
+
+__all__ = [
+    "DrawnMap",
+    "Explorer",
+    "ImageExplorer",
+    "ImageKernelExplorer",
+    "ImageKernelSettings",
+    "section_heading",
+]
+
+# The shared sliders come first in every explorer, in the same places; file choosers last.
+_FIRST = ("kernel size", "stride", "padding", "padding preset", "padding mode", "dilation")
+_LAST = ("image", "upload", "kernel", "custom kernel")
+_CSS = """<style>
+.cnnlab-explorer {
+  --jp-widgets-font-size: 17px;
+  --jp-widgets-inline-height: 34px;
+  --jp-widgets-slider-handle-size: 18px;
+}
+.cnnlab-explorer .widget-label, .cnnlab-explorer .widget-readout,
+.cnnlab-explorer .widget-toggle-button, .cnnlab-explorer .widget-button,
+.cnnlab-explorer .widget-dropdown select, .cnnlab-explorer textarea {
+  font-size: 17px;
+}
+.cnnlab-explorer .widget-readout { min-width: 44px; font-weight: bold; }
+.cnnlab-explorer .cnnlab-caption { font-size: 18px; font-weight: bold; text-align: center; }
+</style>"""
+
+
+def _caption(text=""):
+    w = widgets.HTML(value=html.escape(text))
+    w.add_class("cnnlab-caption")
+    return w
+
+
+def _control_grid(children, columns):
+    return widgets.GridBox(
+        children,
+        layout=widgets.Layout(
+            grid_template_columns=f"repeat({columns}, minmax(280px, 1fr))",
+            grid_gap="6px 18px",
+            width="100%",
+        ),
+    )
+
+
+def section_heading(title) -> str:
+    """The HTML of a section's title (set a section's ``children[0].value`` to change it).
+
+    Parameters
+    ----------
+    title : str
+        Plain text (escaped).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> section_heading("pooling <2×2>")
+    '<div style="font-size:19px;font-weight:bold;margin:0 0 4px 0">pooling &lt;2×2&gt;</div>'
+    """
+    return (
+        f'<div style="font-size:19px;font-weight:bold;margin:0 0 4px 0">{html.escape(title)}</div>'
+    )
+
+
+def _section(title, children, columns):
+    """Controls that belong to one layer, in a framed box with a title."""
+    heading = widgets.HTML(value=section_heading(title))
+    return widgets.VBox(
+        [heading, _control_grid(children, columns)],
+        layout=widgets.Layout(
+            border="2px solid #0072B2", padding="6px 12px", margin="8px 0 4px 0", width="100%"
+        ),
+    )
+
+
+class DrawnMap(NamedTuple):
+    """A map drawn as a palette PNG, with the colours used (``cmap`` None for RGB)."""
+
+    png: bytes
+    cmap: str | None
+    limits: tuple
+    width: int
+    height: int
+
+
+def _draw_map(values, side, *, frame=None, **colours) -> DrawnMap:
+    arr = np.asarray(values)
+    k = scale_for(arr.shape, side)
+    if arr.ndim != 2:
+        return DrawnMap(array_to_png(arr, side=side, frame=frame, **colours), None, (), 0, 0)
+    idx, cmap, limits = color_indices(arr, **colours)
+    png = indices_png(idx, cmap, scale=k, frame=frame)
+    return DrawnMap(png, cmap, limits, arr.shape[1] * k, arr.shape[0] * k)
+
+
+@lru_cache(maxsize=16)
+def _drawn_map(values: FrozenArray, side: int, colours: tuple) -> DrawnMap:
+    return _draw_map(values.array, side, **dict(colours))
+
+
+class _FinishedByTheBase(type(widgets.VBox)):
+    """Metaclass: once the whole ``__init__`` chain has run, the base draws the first picture."""
+
+    def __call__(cls, *args, **kwargs):
+        explorer = super().__call__(*args, **kwargs)
+        explorer._start()
+        return explorer
+
+
+class Explorer(widgets.VBox, metaclass=_FinishedByTheBase):
+    """Base class of the explorers: a VBox with controls, a readout, messages and image panels.
+
+    A subclass builds its controls, calls ``super().__init__(controls, panels, ...)`` and
+    implements the hooks ``_settings()`` (controls -> a frozen settings dataclass),
+    ``_compute(settings) -> dict`` (cnnlab calls only, ``"result"`` is the array shown) and
+    ``_draw(computed)`` (PNG bytes into the panels); optionally ``_readout(settings)``,
+    ``_clear()``, ``_react(change)`` and ``_on_click(button)``. Every change of a control calls
+    :meth:`update`; the first picture is drawn when construction is complete.
+
+    Parameters
+    ----------
+    controls : dict of str -> ipywidgets.Widget
+        By name; the name is what :meth:`set` takes ("kernel size" or ``kernel_size``).
+    panels : dict of str -> str
+        Image panels: caption -> CSS width (e.g. ``"48%"``).
+    columns : int, default 3
+        Columns of the control grid.
+    extra : sequence of Widget
+        Shown between the messages and the panels (e.g. a table).
+    display_side : int, optional
+        Pixels of the longer side of the image panels (default 512).
+    groups : sequence of tuple of str
+        Controls that share one grid cell (e.g. a play button and its slider).
+    sections : sequence of (str, list of str)
+        Framed boxes of controls that belong to one layer: (title, control names).
+    colorbars : sequence of str
+        Panels that get a colour bar (drawn by :meth:`_show_map`).
+
+    Attributes
+    ----------
+    controls : dict of str -> ipywidgets.Widget
+        The controls by name ("kernel size", "stride", "padding", ...). Set their ``.value``
+        (or call :meth:`set`) to change what is shown.
+    panels : dict of str -> ipywidgets.Image
+        The image panels (PNG bytes in ``.value``), created once and updated in place.
+    captions : dict of str -> ipywidgets.HTML
+        The caption above each panel.
+    result : ndarray or None
+        The array the explorer shows as its result (feature map, pooled map, ...); None while
+        the settings are impossible.
+    computed : dict
+        Everything the last successful computation produced (arrays and numbers).
+    settings : dataclass or None
+        The values read from the controls for the current picture (None if they could not
+        be read, e.g. an unreadable custom kernel).
+    readout : str
+        The output-size text, formula included ('' if none).
+    message : str
+        The error sentence currently shown, '' when everything is fine.
+    output : ipywidgets.Output
+        Tracebacks of unexpected errors (bugs) are written here, so they are never lost.
+    sections : dict of str -> ipywidgets.VBox
+        Framed boxes of controls that belong to one layer, by title (``sections=[(title,
+        [control names])]`` of the constructor); the other controls share the main grid.
+    side : int
+        Pixels of the longer side of the image panels (``display_side``; smaller is faster).
+    colorbars : dict of str -> ipywidgets.Image
+        The colour bar next to each panel that has one.
+    """
+
+    title = ""
+
+    def __init__(
+        self,
+        controls,
+        panels,
+        *,
+        columns=3,
+        extra=(),
+        display_side=None,
+        groups=(),
+        sections=(),
+        colorbars=(),
+    ):
+        self.side = DISPLAY_SIDE if display_side is None else int(display_side)
+        self.controls = dict(controls)
+        self.result = None
+        self.computed = {}
+        self.settings = None
+        self.readout = ""
+        self.message = ""
+        self._hold = 0
+        self._pending = False
+        self.output = widgets.Output(layout=widgets.Layout(width="100%"))
+        self._message_html = widgets.HTML(layout=widgets.Layout(display="none", width="100%"))
+        self._readout_html = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self.panels, self.captions, self.colorbars, boxes = {}, {}, {}, []
+        self._colorbar_figures = {}
+        for name, width in panels.items():
+            image = widgets.Image(
+                format="png",
+                layout=widgets.Layout(width="100%", height="auto", border="1px solid #bbbbbb"),
+            )
+            caption = _caption(name)
+            self.panels[name], self.captions[name] = image, caption
+            shown = image
+            if name in colorbars:
+                image.layout.width = "84%"
+                bar = widgets.Image(format="png", layout=widgets.Layout(width="15%", height="auto"))
+                self.colorbars[name], self._colorbar_figures[name] = bar, ColorBar()
+                shown = widgets.HBox(
+                    [image, bar], layout=widgets.Layout(width="100%", align_items="flex-start")
+                )
+            boxes.append(
+                widgets.VBox(
+                    [caption, shown],
+                    layout=widgets.Layout(width=width, margin="0 1% 0 0", align_items="center"),
+                )
+            )
+        boxed = [n for _, names in sections for n in names]
+        first = [n for n in _FIRST if n in self.controls and n not in boxed]
+        last = [n for n in _LAST if n in self.controls and n not in boxed]
+        order = first + [n for n in self.controls if n not in first + last + boxed] + last
+        cells = {n: self.controls[n] for n in order}
+        for group in groups:  # controls that belong together share one cell, e.g. play + slider
+            box = widgets.HBox(
+                [self.controls[n] for n in group], layout=widgets.Layout(width="100%")
+            )
+            cells[group[0]] = box
+            for n in group[1:]:
+                cells.pop(n)
+        grid = _control_grid(list(cells.values()), columns)
+        #: The titled boxes of controls (``sections``), by title.
+        self.sections = {
+            title: _section(title, [self.controls[n] for n in names], columns)
+            for title, names in sections
+        }
+        header = widgets.HTML(
+            value=_CSS + f'<div style="font-size:24px;font-weight:bold;margin:4px 0">'
+            f"{html.escape(self.title)}</div>"
+        )
+        super().__init__(
+            [
+                header,
+                grid,
+                *self.sections.values(),
+                self._readout_html,
+                self._message_html,
+                self.output,
+                *extra,
+                widgets.HBox(boxes, layout=widgets.Layout(flex_flow="row wrap", width="100%")),
+            ],
+            layout=widgets.Layout(width="100%"),
+        )
+        self.add_class("cnnlab-explorer")
+        for control in self.controls.values():
+            if isinstance(control, widgets.Button):
+                control.on_click(self._on_click)
+            elif isinstance(control, widgets.Play | widgets.FileUpload):
+                pass  # a Play is linked to a slider (observed); uploads: see ImageExplorer
+            elif hasattr(control, "value"):
+                control.observe(self._changed, names="value")
+
+    def _start(self):
+        """Put dependent controls in step and draw the first picture (after ``__init__``)."""
+        self._changed(None)
+
+    # ---- drawing helpers ----------------------------------------------------------------
+    def _png(self, values, **kwargs) -> bytes:
+        """PNG bytes of an image or map, enlarged to about ``display_side`` pixels."""
+        return array_to_png(values, side=self.side, **kwargs)
+
+    def _show_map(self, name, values, **colours):
+        """Show an image or a map in panel ``name``, and its colour bar if the panel has one.
+
+        ``values``: an array, or a :class:`FrozenArray` (then drawn once and cached, for
+        panels that often stay the same); ``colours`` (``signed``, ``cmap``, ``vmin``,
+        ``vmax``, ``frame``) as for :func:`cnnlab.widgets.png.array_to_png`.
+        """
+        if isinstance(values, FrozenArray):
+            drawn = _drawn_map(values, self.side, tuple(sorted(colours.items())))
+        else:
+            drawn = _draw_map(values, self.side, **colours)
+        self.panels[name].value = drawn.png
+        bar = self.colorbars.get(name)
+        if bar is None:
+            return
+        if drawn.cmap is None:  # RGB: its own colours, no bar
+            bar.layout.visibility = "hidden"
+            return
+        bar.value = self._colorbar_figures[name].png(drawn.cmap, *drawn.limits)
+        bar.layout.visibility = None
+        # shown as tall as the map (which takes 84% of the width): the same height-to-width
+        # ratio decides the bar's share of the width
+        share = 84 * (drawn.height / drawn.width) * (ColorBar.width / ColorBar.height)
+        bar.layout.width = f"{share:.1f}%"
+
+    def _blank(self, name, text="no output"):
+        """Grey out one panel (its map cannot be computed for the current settings)."""
+        self.panels[name].value = blank_png(self.side, self.side, text)
+        if name in self.colorbars:
+            self.colorbars[name].layout.visibility = "hidden"
+
+    # ---- subclass hooks -----------------------------------------------------------------
+    def _settings(self):  # pragma: no cover - always overridden
+        raise RuntimeError("subclasses define _settings")
+
+    def _readout(self, settings) -> str:
+        return ""
+
+    def _compute(self, settings) -> dict:  # pragma: no cover - always overridden
+        raise RuntimeError("subclasses define _compute")
+
+    def _draw(self, computed) -> None:  # pragma: no cover - always overridden
+        raise RuntimeError("subclasses define _draw")
+
+    def _clear(self) -> None:
+        """Grey out the result panels while the settings are impossible."""
+
+    def _react(self, change) -> None:
+        """Keep dependent controls in step (before recomputing), e.g. disable a slider."""
+
+    def _on_click(self, button) -> None:
+        """Buttons (e.g. "new random mask")."""
+
+    # ---- machinery ----------------------------------------------------------------------
+    @contextmanager
+    def hold(self):
+        """Change several controls with a single recomputation at the end.
+
+        Examples
+        --------
+        >>> from cnnlab.widgets import conv_explorer
+        >>> ex = conv_explorer(np.eye(8), kernel="box blur")
+        >>> with ex.hold():
+        ...     ex.controls["kernel size"].value = 5
+        ...     ex.controls["stride"].value = 2
+        >>> ex.result.shape
+        (2, 2)
+        """
+        self._hold += 1
+        try:
+            yield self
+        finally:
+            self._hold -= 1
+            if self._hold == 0 and self._pending:
+                self._pending = False
+                self.update()
+
+    def set(self, values=None, **kwargs):
+        """Set controls by name (``"kernel size"`` or ``kernel_size``), then recompute once.
+
+        A string ``padding`` ("valid", "same", "full") selects the preset; a number selects
+        the "number" preset and moves the slider.
+
+        Returns
+        -------
+        self
+
+        Examples
+        --------
+        >>> from cnnlab.widgets import conv_explorer
+        >>> conv_explorer(np.eye(8), kernel="box blur").set(kernel_size=3, padding="same").result.shape
+        (8, 8)
+        """
+        items = {name: (name, value) for name, value in (values or {}).items()}
+        items.update({k.replace("_", " "): (k, v) for k, v in kwargs.items()})
+        unknown = [given for name, (given, _) in items.items() if name not in self.controls]
+        if unknown:
+            raise ValueError(
+                f"{unknown[0]!r} is not a control of this explorer; valid: "
+                f"{sorted(self.controls)} (spaces may be written as underscores)."
+            )
+        with self.hold():
+            for name, (_, value) in items.items():
+                preset = self.controls.get(f"{name} preset")  # "padding", "conv padding"
+                if name.endswith("padding") and preset is not None:
+                    if isinstance(value, str):
+                        preset.value = value.lower()
+                        continue
+                    preset.value = "number"
+                self.controls[name].value = value
+        return self
+
+    def _guard(self, func, *args):
+        """Run ``func``; show cnnlab's ValueError/TypeError as a sentence, bugs as a traceback."""
+        try:
+            func(*args)
+        except (ValueError, TypeError) as err:
+            self._fail(str(err))
+        except Exception as err:  # a bug: keep the traceback visible in the Output widget
+            self._fail(
+                f"Unexpected error ({type(err).__name__}: {err}). This is a bug in cnnlab; "
+                "the details are below."
+            )
+            self.output.append_stderr(traceback.format_exc())
+        else:
+            return True
+        return False
+
+    def _fail(self, text):
+        self.result = None
+        self.computed = {}
+        self.message = text
+        self._message_html.value = (
+            '<div style="font-size:19px;color:#7a1f00;background:#fff4ec;border-left:8px solid '
+            f'#D55E00;padding:8px 14px;margin:6px 0">{html.escape(text)}</div>'
+        )
+        self._message_html.layout.display = None
+        try:
+            self._clear()
+        except Exception:  # clearing must never hide the message
+            self.output.append_stderr(traceback.format_exc())
+
+    def _show_readout(self, text):
+        self.readout = text
+        lines = "<br>".join(html.escape(line) for line in text.split("\n"))
+        self._readout_html.value = f'<div style="font-size:20px;line-height:1.45">{lines}</div>'
+
+    def _changed(self, change):
+        self._hold += 1
+        try:
+            self._react(change)
+        except (ValueError, TypeError):
+            pass  # the recomputation below reports it
+        finally:
+            self._hold -= 1
+        self.update()
+
+    def update(self, change=None):
+        """Recompute and redraw from the current control values (called on every change)."""
+        if self._hold:
+            self._pending = True
+            return
+        self._pending = False
+        self._guard(self._update)
+
+    def _update(self):
+        self.settings = None
+        try:
+            settings = self._settings()
+        except Exception:
+            self._show_readout("")  # no stale numbers next to the message
+            raise
+        self.settings = settings
+        self._show_readout(self._readout(settings))
+        computed = self._compute(settings)
+        self._draw(computed)
+        self.computed = computed
+        self.result = computed.get("result")
+        if self.message:
+            self.message = ""
+            self._message_html.value = ""
+            self._message_html.layout.display = "none"
+        if self.output.outputs:
+            self.output.outputs = ()
+
+
+class ImageExplorer(Explorer):
+    """An explorer of one image: adds the image menu and the upload button to its controls.
+
+    ``image`` is a bundled picture's name or an array (see :class:`ImageChoice`); an upload is
+    decoded, added to the menu and selected. Its note (e.g. that it was shrunk) is
+    ``self.image_choice.note``.
+    """
+
+    def __init__(self, image, controls, panels, **layout):
+        self.image_choice = ImageChoice(image)
+        super().__init__({**self.image_choice.controls, **controls}, panels, **layout)
+        self.controls["upload"].observe(self._on_upload, names="value")
+
+    def _on_upload(self, change):
+        """Decode an uploaded file, select it in the image menu and recompute."""
+        if not change["new"]:
+            return
+
+        def add():
+            label = self.image_choice.add_upload(change["new"])
+            with self.hold():
+                self.controls["image"].value = label
+                self._pending = True  # recompute once, also when the label was already selected
+
+        self._guard(add)
+        change["owner"].value = ()  # the decoded image is kept; drop the file's bytes
+
+
+@dataclass(frozen=True)
+class ImageKernelSettings:
+    """An image, a kernel and the convolution's structure (what :class:`ImageKernelExplorer` reads).
+
+    Subclass it (``@dataclass(frozen=True)``) to add an explorer's own settings.
+    """
+
+    image: FrozenArray
+    kernel: FrozenArray
+    conv: ConvSettings
+
+
+class ImageKernelExplorer(ImageExplorer):
+    """An explorer of one convolution of an image: image and kernel menus and the conv sliders.
+
+    Parameters
+    ----------
+    image, kernel :
+        The initial choices (:class:`ImageChoice`, :class:`KernelChoice`).
+    structure : dict
+        The sliders of the convolution (:func:`conv_controls`).
+    own_controls : dict
+        The subclass's own controls.
+    panels, **layout :
+        As for :class:`Explorer`.
+
+    The "kernel size" slider follows the chosen kernel (:meth:`KernelChoice.fit_slider`);
+    :meth:`_image_kernel` reads an :class:`ImageKernelSettings`.
+    """
+
+    def __init__(self, image, kernel, structure, own_controls, panels, **layout):
+        self.kernel_choice = KernelChoice(kernel)
+        controls = {**self.kernel_choice.controls, **structure, **own_controls}
+        super().__init__(image, controls, panels, **layout)
+
+    def _react(self, change):
+        self.kernel_choice.fit_slider(self.controls["kernel size"], change)
+
+    def _image_kernel(self) -> dict:
+        """The fields of :class:`ImageKernelSettings`, to build the subclass's settings with."""
+        conv = conv_settings(self.controls)
+        return {
+            "image": self.image_choice.image(),
+            "kernel": self.kernel_choice.kernel(conv.kernel_size),
+            "conv": conv,
+        }
+
+    def _settings(self):
+        return ImageKernelSettings(**self._image_kernel())
+
+    def _conv_lines(self, s) -> list:
+        """The convolution's settings and output size (with the formula), as readout lines."""
+        image, kernel, conv = s.image, s.kernel, s.conv
+        colour = ", converted to gray" if image.array.ndim == 3 else ""
+        head = (
+            f"input {image.shape[0]}×{image.shape[1]}{colour}; kernel "
+            f"{self.kernel_choice.describe(kernel)}; stride {conv.stride}; zero padding"
+        )
+        body = size_readout(
+            image.shape[:2], kernel.shape, conv.stride, conv.padding, name="feature map"
+        )
+        note = self.image_choice.note
+        return [head, body, *([note] if note else [])]

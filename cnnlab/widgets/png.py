@@ -1,0 +1,356 @@
+"""Arrays to PNG bytes for the explorers' ``ipywidgets.Image`` panels: the fast path.
+
+The big panels (images and feature maps, up to 512x512) change on every slider move. Drawing
+them with matplotlib (``imshow`` + a full redraw) costs tens of milliseconds; writing the array
+straight to PNG costs a few (``benchmarks/bench_widgets.py`` measures both). So:
+
+* a colour-mapped array is written as an 8-bit *palette* PNG: one byte per pixel, the
+  colormap's 256 colours as the palette (the same colormaps and limits as
+  :mod:`cnnlab.plotting`: :func:`color_indices` equals :func:`cnnlab.plotting.colorize`),
+  which Pillow compresses several times faster than RGB;
+* small arrays are enlarged by an integer factor with :func:`numpy.repeat`, so their cells
+  stay sharp squares in the browser;
+* ``compress_level=1``: nearly the size of the default level for a fraction of the time.
+
+The small pictures (number grids, colour bars, histograms, curves) are matplotlib figures
+built once and updated in place (:mod:`cnnlab.widgets.pictures`), turned into bytes by
+:func:`figure_png`; only the step-through explorer's sliding window is drawn cell by cell
+(:mod:`cnnlab.widgets.window_png`), because matplotlib is too slow for its ~70 numbers.
+
+>>> png_size(array_to_png(np.zeros((3, 5)), scale=2))
+(10, 6)
+"""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from pathlib import Path
+
+import matplotlib as mpl
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from .._validate import as_float_array, check_positive_int, describe
+from ..plotting import HIGHLIGHT, cmap_for, display_limits
+
+__all__ = [
+    "DISPLAY_SIDE",
+    "array_to_png",
+    "blank_png",
+    "color_indices",
+    "enlarge",
+    "figure_png",
+    "indices_png",
+    "palette",
+    "pil_font",
+    "png_size",
+    "scale_for",
+]
+
+#: Target side (pixels) of the image panels: arrays are enlarged by an integer factor up to it.
+DISPLAY_SIDE = 512
+
+_TEXT_GREY = (90, 90, 90)
+_FONT_DIR = Path(mpl.get_data_path()) / "fonts" / "ttf"
+
+
+@lru_cache(maxsize=64)
+def pil_font(size: int, style: str = "") -> ImageFont.FreeTypeFont:
+    """DejaVu Sans (shipped with matplotlib, so always present) at ``size`` pixels."""
+    return ImageFont.truetype(str(_FONT_DIR / f"DejaVuSans{style}.ttf"), int(size))
+
+
+@lru_cache(maxsize=16)
+def palette(name: str) -> bytes:
+    """The 256 colours of a matplotlib colormap as a flat RGB palette."""
+    lut = mpl.colormaps[name].resampled(256)(np.arange(256), bytes=True)[:, :3]
+    return lut.astype(np.uint8).tobytes()
+
+
+def _quantize(img: Image.Image) -> Image.Image:
+    """At most 256 colours, no dithering: a palette PNG encodes several times faster than RGB.
+
+    A picture with at most 256 colours keeps every colour exactly. Otherwise (anti-aliased
+    text, curves) a fast octree picks 256; the background (the top-left pixel) keeps its exact
+    colour, which the octree would otherwise average with its neighbours.
+    """
+    counted = img.getcolors(256)
+    if counted is not None:
+        flat = [v for _, rgb in counted for v in rgb[:3]]
+        target = Image.new("P", (1, 1))
+        target.putpalette(flat + [0] * (768 - len(flat)))
+        return img.quantize(palette=target, dither=Image.Dither.NONE)
+    corner = img.getpixel((0, 0))
+    out = img.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    colours = out.getpalette()
+    i = out.getpixel((0, 0))
+    colours[3 * i : 3 * i + 3] = corner
+    out.putpalette(colours)
+    return out
+
+
+def _encode(img: Image.Image, compress_level: int = 1) -> bytes:
+    buffer = io.BytesIO()
+    img.save(buffer, format="png", compress_level=compress_level)
+    return buffer.getvalue()
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """``(width, height)`` of PNG bytes, read from the header.
+
+    Examples
+    --------
+    >>> png_size(array_to_png(np.zeros((3, 5)), scale=2))
+    (10, 6)
+    """
+    if (
+        not isinstance(data, bytes | bytearray | memoryview)
+        or bytes(data[:8]) != b"\x89PNG\r\n\x1a\n"
+    ):
+        raise ValueError(f"data must be the bytes of a PNG file; got {describe(data)}.")
+    header = bytes(data[16:24])
+    return (int.from_bytes(header[:4], "big"), int.from_bytes(header[4:], "big"))
+
+
+def scale_for(shape, side: int = DISPLAY_SIDE) -> int:
+    """Integer enlargement so the longer side of an ``(H, W)`` array comes close to ``side``.
+
+    Never below 1: arrays larger than ``side`` are shown at their own size.
+
+    Examples
+    --------
+    >>> scale_for((6, 6)), scale_for((256, 200)), scale_for((510, 510))
+    (85, 2, 1)
+    """
+    longest = max(int(shape[0]), int(shape[1]), 1)
+    return max(1, int(side) // longest)
+
+
+def color_indices(values, *, signed=None, cmap=None, vmin=None, vmax=None):
+    """Colormap indices (0-255) of a 2-D array, exactly as matplotlib would colour it.
+
+    Parameters
+    ----------
+    values : ndarray, shape (H, W)
+    signed, cmap, vmin, vmax : optional
+        As for :func:`cnnlab.plotting.colorize`: by default the diverging map with symmetric
+        limits when there are negative values, else gray with :func:`display_limits`.
+
+    Returns
+    -------
+    indices : ndarray of uint8, shape (H, W)
+        ``palette[indices]`` equals ``cnnlab.plotting.colorize(values, ...)``.
+    cmap : str
+        The colormap's name.
+    limits : (float, float)
+        ``(vmin, vmax)`` used.
+
+    Examples
+    --------
+    >>> idx, name, limits = color_indices(np.array([[-1.0, 0.0, 1.0]]))
+    >>> idx.tolist(), name, limits
+    ([[0, 128, 255]], 'RdBu_r', (-1.0, 1.0))
+    """
+    raw = np.asarray(values)
+    arr = as_float_array(raw, "values", ndims=(2,))
+    # plotting's rules depend only on the smallest and largest finite value (and the dtype),
+    # so apply them to those two numbers instead of scanning the whole array several times
+    summary = np.array([arr.min(), arr.max()]) if arr.size else np.array([0.0, 1.0])
+    if not np.all(np.isfinite(summary)):
+        finite = arr[np.isfinite(arr)]
+        summary = np.array([finite.min(), finite.max()]) if finite.size else np.zeros(0)
+    summary = summary.astype(raw.dtype if raw.dtype == np.uint8 else np.float64)
+    lo, hi = display_limits(summary, signed)
+    lo = float(lo if vmin is None else vmin)
+    hi = float(hi if vmax is None else vmax)
+    name = cmap or cmap_for(summary, signed)
+    # matplotlib: Normalize in the array's float type, then floor(t * N) clipped to [0, N - 1]
+    t = arr - arr.dtype.type(lo) if arr.dtype.kind == "f" else arr - lo
+    t /= hi - lo
+    t *= 256
+    np.nan_to_num(t, copy=False, nan=0.0)
+    np.clip(t, 0, 255, out=t)
+    return t.astype(np.uint8), name, (lo, hi)
+
+
+def enlarge(arr: np.ndarray, scale: int) -> np.ndarray:
+    if scale == 1:
+        return arr
+    return np.repeat(np.repeat(arr, scale, axis=0), scale, axis=1)
+
+
+def _rgb(hex_colour: str) -> tuple[int, int, int]:
+    return tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+
+
+def _draw_frame(img: Image.Image, frame, scale: int, colors=None) -> None:
+    """Outline a region (array cells); dashed dark/light on palette images, orange on RGB."""
+    top, left, height, width = (int(v) * scale for v in frame)
+    line = max(2, min(img.size) // 150)
+    x0, y0 = left - line, top - line
+    x1, y1 = left + width + line - 1, top + height + line - 1
+    draw = ImageDraw.Draw(img)
+    if colors is None:
+        draw.rectangle([x0, y0, x1, y1], outline=_rgb(HIGHLIGHT), width=line)
+        return
+    dash = 4 * line
+    for n, start in enumerate(range(min(x0, y0), max(x1, y1) + 1, dash)):
+        fill = colors[n % 2]
+        if x0 <= start <= x1:
+            end = min(start + dash, x1)
+            draw.line([(start, y0), (end, y0)], fill=fill, width=line)
+            draw.line([(start, y1), (end, y1)], fill=fill, width=line)
+        if y0 <= start <= y1:
+            end = min(start + dash, y1)
+            draw.line([(x0, start), (x0, end)], fill=fill, width=line)
+            draw.line([(x1, start), (x1, end)], fill=fill, width=line)
+
+
+@lru_cache(maxsize=16)
+def _dark_light(name: str) -> tuple[int, int]:
+    """Palette indices of the darkest and the lightest colour of a colormap."""
+    lut = np.frombuffer(palette(name), np.uint8).reshape(256, 3).astype(float)
+    lum = lut @ np.array([0.2126, 0.7152, 0.0722])
+    return int(np.argmin(lum)), int(np.argmax(lum))
+
+
+def array_to_png(
+    values,
+    *,
+    signed=None,
+    cmap=None,
+    vmin=None,
+    vmax=None,
+    scale=None,
+    side=DISPLAY_SIDE,
+    frame=None,
+    compress_level=1,
+) -> bytes:
+    """Encode an image or a feature map as PNG bytes, enlarged and colour-mapped.
+
+    Parameters
+    ----------
+    values : ndarray, shape (H, W) or RGB (H, W, 3)
+        Grayscale images and feature maps get a colormap (as :func:`color_indices`); RGB images
+        (floats in [0, 1] or uint8) are written as they are.
+    signed, cmap, vmin, vmax : optional
+        Colour choices, as for :func:`cnnlab.plotting.show_image`.
+    scale : int, optional
+        Enlargement factor; default :func:`scale_for` ``(shape, side)``.
+    side : int, default DISPLAY_SIDE
+    frame : (top, left, height, width), optional
+        Outline this region (in array cells), e.g. the image inside its padding: dashed
+        black and white on colour-mapped arrays, orange on RGB images.
+    compress_level : int, default 1
+
+    Returns
+    -------
+    bytes
+        A PNG file; an 8-bit palette PNG for colour-mapped arrays.
+
+    Examples
+    --------
+    >>> data = array_to_png(np.eye(4))
+    >>> data[:4], png_size(data)
+    (b'\\x89PNG', (512, 512))
+    """
+    arr = np.asarray(values)
+    if arr.ndim == 3 and arr.shape[2] == 1:
+        arr = arr[:, :, 0]
+    is_rgb = arr.ndim == 3 and arr.shape[2] in (3, 4)
+    if not (arr.ndim == 2 or is_rgb):
+        raise ValueError(f"values must have shape (H, W) or RGB (H, W, 3); got shape {arr.shape}.")
+    k = scale_for(arr.shape, side) if scale is None else check_positive_int(scale, "scale")
+    if is_rgb:
+        rgb = arr[:, :, :3]
+        if rgb.dtype != np.uint8:
+            rgb = (np.clip(as_float_array(rgb, "values"), 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
+        img = Image.fromarray(np.ascontiguousarray(enlarge(rgb, k)), "RGB")
+        if frame is not None:
+            _draw_frame(img, frame, k)
+        return _encode(img, compress_level)
+    idx, name, _ = color_indices(arr, signed=signed, cmap=cmap, vmin=vmin, vmax=vmax)
+    return indices_png(idx, name, scale=k, frame=frame, compress_level=compress_level)
+
+
+def indices_png(indices, cmap, *, scale=1, frame=None, compress_level=1) -> bytes:
+    """Colormap indices (:func:`color_indices`) as a palette PNG with ``cmap``'s colours.
+
+    For callers that need the colours too (e.g. for a colour bar): ``color_indices`` once,
+    then this; :func:`array_to_png` does both.
+
+    Examples
+    --------
+    >>> idx, cmap, limits = color_indices(np.array([[0.0, 1.0]]))
+    >>> png_size(indices_png(idx, cmap, scale=3)), limits
+    ((6, 3), (0.0, 1.0))
+    """
+    img = Image.fromarray(enlarge(np.asarray(indices, np.uint8), int(scale)), "P")
+    img.putpalette(palette(cmap))
+    if frame is not None:
+        _draw_frame(img, frame, int(scale), colors=_dark_light(cmap))
+    return _encode(img, compress_level)
+
+
+def blank_png(width=DISPLAY_SIDE, height=DISPLAY_SIDE, text="") -> bytes:
+    """A light-grey placeholder (shown instead of a map that cannot be computed).
+
+    Examples
+    --------
+    >>> png_size(blank_png(40, 30))
+    (40, 30)
+    """
+    img = Image.new("RGB", (int(width), int(height)), (244, 244, 244))
+    if text:
+        draw = ImageDraw.Draw(img)
+        draw.text(
+            (width / 2, height / 2),
+            text,
+            fill=_TEXT_GREY,
+            font=pil_font(max(14, width // 18)),
+            anchor="mm",
+        )
+    return _encode(img)
+
+
+def figure_png(fig, *, artists=None, background=None, quantize=True, compress_level=1) -> bytes:
+    """Render a matplotlib figure (Agg canvas) to PNG bytes, optionally by blitting.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        A figure with an Agg canvas (``FigureCanvasAgg(fig)``).
+    artists : list of Artist, optional
+        With ``background``: restore the saved background and redraw only these artists
+        (animated artists, the fast path); without: a full draw.
+    background : object, optional
+        What ``fig.canvas.copy_from_bbox(fig.bbox)`` returned after a full draw.
+    quantize : bool, default True
+        Reduce to 256 colours (fast octree, no dithering) and write a palette PNG: several
+        times faster to encode than RGB, and a figure of flat colours looks the same.
+    compress_level : int, default 1
+
+    Returns
+    -------
+    bytes
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> from matplotlib.backends.backend_agg import FigureCanvasAgg
+    >>> fig = Figure(figsize=(2, 1), dpi=50)
+    >>> canvas = FigureCanvasAgg(fig)
+    >>> png_size(figure_png(fig))
+    (100, 50)
+    """
+    canvas = fig.canvas
+    if artists is not None and background is not None:
+        canvas.restore_region(background)
+        for artist in artists:
+            fig.draw_artist(artist)
+    else:
+        canvas.draw()
+    rgba = np.asarray(canvas.buffer_rgba())
+    img = Image.fromarray(np.ascontiguousarray(rgba[:, :, :3]), "RGB")
+    return _encode(_quantize(img) if quantize else img, compress_level)
