@@ -301,8 +301,9 @@ def conv2d_backward(x, kernel, grad_output, *, stride=1, padding="valid", dilati
         return _caller_layout(args, grad_xp, np.zeros_like(k))
 
     # ∂L/∂W: the padded input, channels as the batch and the batch as channels, cross-correlated
-    # with G as the kernel (G's taps s apart, moved d at a time); the last row/column of the
-    # result may overshoot the kernel when the stride does not divide the input: cut it off.
+    # with G as the kernel (G's taps s apart, moved d at a time). When the input has rows or
+    # columns past the last window (the stride skipped them) the result is larger than the
+    # kernel: only its first kh x kw positions are kernel taps.
     grad_k = conv2d(
         xp.transpose(3, 1, 2, 0),  # (C, Hp, Wp, N)
         g.transpose(1, 2, 0, 3),  # (H', W', N, F)
