@@ -46,35 +46,37 @@ __all__ = ["conv2d_transpose", "conv2d_transpose_naive", "conv_matrix", "transpo
 MAX_MATRIX_ENTRIES = 10_000_000
 
 
-def _check_output_padding(value, stride: int, name: str = "output_padding") -> int:
+def _check_output_padding(value, stride: int) -> int:
     """One axis's output padding: an integer in [0, stride − 1], as Keras requires."""
-    op = check_int(value, name, minimum=0)
+    op = check_int(value, "output_padding", minimum=0)
     if op >= stride:
         raise ValueError(
-            f"{name} must be smaller than the stride (Keras's rule: 0 <= output_padding < "
-            f"stride), got {name}={op} with stride={stride}. Use an output_padding in "
+            f"output_padding must be smaller than the stride (Keras's rule: 0 <= output_padding < "
+            f"stride), got output_padding={op} with stride={stride}. Use an output_padding in "
             f"[0, {stride - 1}], or None for Keras's default."
         )
     return op
 
 
-def _transposed_axis(i, k, s, padding, op, d, where="") -> tuple[int, tuple[int, int]]:
+def _transposed_axis(i, k, s, padding, op, d, axis=None) -> tuple[int, tuple[int, int]]:
     """Output size of one axis and the padding (before, after) of the matching convolution.
 
     The arguments are checked already; ``padding`` is a string or one axis's amounts, ``op`` is
-    None or an integer in [0, s − 1]; ``where`` names the axis in messages (" along the rows").
+    None or an integer in [0, s − 1]; ``axis`` (``"rows"`` or ``"columns"``) names the axis in
+    messages.
     """
     kd = d * (k - 1) + 1  # the kernel's span
+    where = f" along the {axis}" if axis else ""
     if isinstance(padding, str) and padding.lower() == "same":
         o = i * s if op is None else (i - 1) * s + kd % 2 + op
         if o >= 0 and -(-o // s) != i:  # a 'same' convolution maps o to ⌈o / s⌉, which must be i
+            others = {1: "", 2: " or output_padding=1"}.get(s, f" or one in [1, {s - 1}]")
             raise ValueError(
                 f"padding='same' with an even kernel span ({kd}){where} needs output_padding >= "
                 f"1: output_padding={op} gives (i − 1)·s + {kd % 2} + {op} = ({i} − 1)·{s} + "
                 f"{kd % 2} + {op} = {o}, and a 'same' convolution of stride {s} maps {o} back "
                 f"to ⌈{o} / {s}⌉ = {-(-o // s)}, not {i} (Keras computes this shape but "
-                f"TensorFlow then fails). Use output_padding=None (output i·s = {i * s})"
-                + (f" or an output_padding in [1, {s - 1}]." if s > 1 else ".")
+                f"TensorFlow then fails). Use output_padding=None (output i·s = {i * s}){others}."
             )
         if o < 0:
             raise ValueError(
@@ -91,10 +93,10 @@ def _transposed_axis(i, k, s, padding, op, d, where="") -> tuple[int, tuple[int,
     o = (i - 1) * s + kd - before - after + op
     if o < 0:
         raise ValueError(
-            f"padding{where} removes {before} + {after} = {before + after} rows/columns, more "
-            f"than the (i − 1)·s + d(k − 1) + 1 + output_padding = ({i} − 1)·{s} + {kd} + {op} "
-            f"= {o + before + after} the stamps cover: the output would have {o}. Use at most "
-            f"{o + before + after} padding in total."
+            f"padding{where} crops {before} + {after} = {before + after} {axis or 'positions'} "
+            f"off the stamps, which cover only (i − 1)·s + d(k − 1) + 1 + output_padding = "
+            f"({i} − 1)·{s} + {kd} + {op} = {o + before + after}: the output would have {o}. Use "
+            f"at most {o + before + after} padding in total{where}."
         )
     return o, (before, after)
 
@@ -224,18 +226,23 @@ def _check_transpose(x, kernel, bias, stride, padding, output_padding, dilation)
     if output_padding is None:
         ops = (None, None)
     else:
-        pair = check_pair(output_padding, "output_padding", minimum=0)
-        ops = tuple(
-            _check_output_padding(p, s, f"output_padding ({axis})")
-            for p, s, axis in zip(pair, stride, ("rows", "columns"), strict=True)
-        )
+        ops = check_pair(output_padding, "output_padding", minimum=0)
+        for op, s, axis in zip(ops, stride, ("rows", "columns"), strict=True):
+            if op >= s:
+                raise ValueError(
+                    "output_padding must be smaller than the stride along each axis (Keras's "
+                    f"rule: 0 <= output_padding < stride), got output_padding="
+                    f"{describe(output_padding)} with stride={stride}: along the {axis} {op} is "
+                    f"not below {s}. Use a value in [0, {s - 1}] there, or output_padding=None "
+                    "for Keras's default."
+                )
     if isinstance(padding, str):
         specs = (padding, padding)
     else:  # amounts: resolve_padding checks them (they do not depend on the input size)
         specs = resolve_padding(padding, (0, 0), (kh, kw), stride, dilation)
     h, w = x4.shape[1:3]
-    oh, ph = _transposed_axis(h, kh, stride[0], specs[0], ops[0], dilation[0], " along the rows")
-    ow, pw = _transposed_axis(w, kw, stride[1], specs[1], ops[1], dilation[1], " along the columns")
+    oh, ph = _transposed_axis(h, kh, stride[0], specs[0], ops[0], dilation[0], "rows")
+    ow, pw = _transposed_axis(w, kw, stride[1], specs[1], ops[1], dilation[1], "columns")
     b = None
     if bias is not None:
         b = as_float_array(bias, "bias")

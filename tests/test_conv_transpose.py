@@ -364,6 +364,17 @@ def test_layouts_bias_and_dtypes():
         (lambda: transposed_output_size(4.0, 3), TypeError, r"input_size must be an integer"),
         (lambda: transposed_output_size(4, 0), ValueError, r"kernel_size must be an integer >= 1"),
         (
+            lambda: transposed_output_size(4, 2, 2, "same", output_padding=0),
+            ValueError,
+            r"maps 6 back to ⌈6 / 2⌉ = 3, not 4.*output_padding=None \(output i·s = 8\) or "
+            r"output_padding=1\.",
+        ),
+        (
+            lambda: conv2d_transpose(np.ones((3, 3)), np.ones((2, 2)), padding=((3, 3), (0, 0))),
+            ValueError,
+            r"padding along the rows crops 3 \+ 3 = 6 rows off.*= 4: the output would have -2",
+        ),
+        (
             lambda: transposed_output_size(4, 3, padding="half"),
             ValueError,
             r"padding must be 'valid'",
@@ -371,14 +382,14 @@ def test_layouts_bias_and_dtypes():
         (
             lambda: transposed_output_size(1, 2, padding=3),
             ValueError,
-            r"removes 3 \+ 3 = 6 .* the output would have -4",
+            r"crops 3 \+ 3 = 6 positions off.*the output would have -4",
         ),
         (
             lambda: conv2d_transpose(
                 np.ones((3, 3)), np.ones((2, 2)), stride=(2, 1), output_padding=(1, 1)
             ),
             ValueError,
-            r"output_padding \(columns\) must be smaller than the stride.*stride=1",
+            r"output_padding=\(1, 1\) with stride=\(2, 1\): along the columns 1 is not below 1",
         ),
         (
             lambda: conv2d_transpose(np.ones((3, 3, 2)), np.ones((2, 2, 1, 3))),
