@@ -3,8 +3,10 @@
 The compute core (NumPy only) is a set of small modules, one idea each, re-exported here:
 ``shapes`` (output sizes and padding arithmetic), ``padding`` (``pad2d``), ``conv``
 (``conv2d_naive`` beside the vectorised ``conv2d``, and ``im2col``), ``pool`` (``pool2d_naive``
-beside ``pool2d``), ``fully_connected`` (``flatten``, ``dense``, ``dropout``), ``activations``,
-``losses``, ``kernels`` and ``images``::
+beside ``pool2d``), their backward passes ``conv_backward`` and ``pool_backward``,
+``conv_transpose`` (``conv2d_transpose_naive`` beside ``conv2d_transpose``, ``conv_matrix``),
+``fully_connected`` (``flatten``, ``dense``, ``dropout``), ``activations``, ``losses``,
+``kernels`` and ``images``::
 
     >>> import numpy as np
     >>> import cnnlab
@@ -24,7 +26,20 @@ from __future__ import annotations
 
 import importlib
 
-from . import activations, conv, fully_connected, images, kernels, losses, padding, pool, shapes
+from . import (
+    activations,
+    conv,
+    conv_backward,
+    conv_transpose,
+    fully_connected,
+    images,
+    kernels,
+    losses,
+    padding,
+    pool,
+    pool_backward,
+    shapes,
+)
 from .activations import (
     relu,
     relu_derivative,
@@ -37,10 +52,18 @@ from .activations import (
     tanh_derivative,
 )
 from .conv import conv2d, conv2d_naive, im2col
+from .conv_backward import conv2d_backward, conv2d_backward_naive
+from .conv_transpose import (
+    conv2d_transpose,
+    conv2d_transpose_naive,
+    conv_matrix,
+    transposed_output_size,
+)
 from .fully_connected import dense, dropout, flatten
 from .losses import categorical_crossentropy, hinge, mse
 from .padding import pad2d
 from .pool import pool2d, pool2d_naive
+from .pool_backward import pool2d_backward, pool2d_backward_naive
 from .shapes import (
     conv_params,
     dense_params,
@@ -59,28 +82,32 @@ __version__ = "0.1.0"
 _LAZY_SUBMODULES = (
     "checks",
     "data",
-    "figures",
     "lessons",
     "networks",
     "notebook",
-    "ops",
     "plotting",
-    "render",
     "widgets",
 )
 
 __all__ = [
     "activations",
     "categorical_crossentropy",
-    "conv2d",
     "conv",
+    "conv2d",
+    "conv2d_backward",
+    "conv2d_backward_naive",
     "conv2d_naive",
+    "conv2d_transpose",
+    "conv2d_transpose_naive",
+    "conv_backward",
+    "conv_matrix",
     "conv_params",
+    "conv_transpose",
     "dense",
     "dense_params",
+    "dropout",
     "explain_output_shape",
     "explain_output_size",
-    "dropout",
     "flatten",
     "fully_connected",
     "hinge",
@@ -96,7 +123,10 @@ __all__ = [
     "padding_amounts",
     "pool",
     "pool2d",
+    "pool2d_backward",
+    "pool2d_backward_naive",
     "pool2d_naive",
+    "pool_backward",
     "receptive_field",
     "receptive_fields",
     "relu",
@@ -110,6 +140,7 @@ __all__ = [
     "softplus_derivative",
     "tanh",
     "tanh_derivative",
+    "transposed_output_size",
 ]
 
 

@@ -35,6 +35,7 @@ import numpy as np
 from ._validate import check_int, check_real, describe
 
 __all__ = [
+    "KERNEL_EXAMPLE",
     "KERNELS",
     "box_blur",
     "curve_detector",
@@ -315,7 +316,7 @@ def get_kernel(name, size=3):
 # --------------------------------------------------------------------------------------------
 #: Largest kernel :func:`parse_kernel` accepts (rows and columns).
 MAX_KERNEL_SIDE = 15
-_EXAMPLE = "1 0 -1; 2 0 -2; 1 0 -1"
+KERNEL_EXAMPLE = "1 0 -1; 2 0 -2; 1 0 -1"
 
 
 def _parse_number(token: str) -> Fraction:
@@ -333,7 +334,7 @@ def _parse_number(token: str) -> Fraction:
         shown = token if len(token) <= 30 else token[:27] + "..."
         raise ValueError(
             f'custom kernel: "{shown}" is not a number. Type numbers separated by '
-            f"spaces, rows separated by ';', e.g. {_EXAMPLE}"
+            f"spaces, rows separated by ';', e.g. {KERNEL_EXAMPLE}"
         ) from None
     return value
 
@@ -374,7 +375,7 @@ def parse_kernel(text) -> np.ndarray:
         raise TypeError(f"custom kernel must be text; got {type(text).__name__}.")
     cleaned = text.replace("\u2212", "-").strip()  # a typographic minus, as pasted from slides
     if not cleaned:
-        raise ValueError(f"custom kernel is empty. Type numbers, e.g. {_EXAMPLE}")
+        raise ValueError(f"custom kernel is empty. Type numbers, e.g. {KERNEL_EXAMPLE}")
     if "[" in cleaned:
         if cleaned.startswith("[[") and cleaned.endswith("]]"):
             rows_text = re.findall(r"\[([^\[\]]*)\]", cleaned)
@@ -388,7 +389,7 @@ def parse_kernel(text) -> np.ndarray:
         if row:
             rows.append(row)
     if not rows:
-        raise ValueError(f"custom kernel has no numbers. Type numbers, e.g. {_EXAMPLE}")
+        raise ValueError(f"custom kernel has no numbers. Type numbers, e.g. {KERNEL_EXAMPLE}")
     if len({len(r) for r in rows}) > 1:
         raise ValueError(
             f"custom kernel: every row needs the same number of values; got rows of lengths "

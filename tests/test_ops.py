@@ -22,7 +22,6 @@ from scipy import signal
 
 import cnnlab
 from cnnlab import _conv_engine
-from cnnlab import ops as legacy_ops
 from cnnlab.conv import conv2d, conv2d_naive, im2col
 from cnnlab.fully_connected import dense, dropout, flatten
 from cnnlab.padding import pad2d
@@ -914,10 +913,10 @@ def test_fractions_are_accepted_where_a_real_number_is():
     np.testing.assert_array_equal(pad2d(x, 1, value=Fraction(1, 2))[0, 0], 0.5)
 
 
-def test_top_level_and_legacy_names_are_the_new_functions():
-    for name in ("conv2d", "conv2d_naive", "pad2d", "pool2d", "pool2d_naive", "flatten",
-                 "dropout", "im2col"):  # fmt: skip
-        assert getattr(legacy_ops, name) is getattr(cnnlab, name)
-    assert cnnlab.dense is dense  # the function: the module is imported as cnnlab.dense's file
-    assert legacy_ops.PAD_MODES == cnnlab.padding.PAD_MODES
-    assert legacy_ops.POOL_MODES == cnnlab.pool.POOL_MODES
+def test_top_level_names_are_the_core_functions():
+    homes = {"conv2d": cnnlab.conv, "conv2d_naive": cnnlab.conv, "im2col": cnnlab.conv}
+    homes |= {"pad2d": cnnlab.padding, "pool2d": cnnlab.pool, "pool2d_naive": cnnlab.pool}
+    homes |= {"flatten": cnnlab.fully_connected, "dropout": cnnlab.fully_connected}
+    for name, module in homes.items():
+        assert getattr(cnnlab, name) is getattr(module, name)
+    assert cnnlab.dense is dense  # the function, not a module of that name

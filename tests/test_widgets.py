@@ -16,6 +16,7 @@ import io
 import itertools
 
 import ipywidgets as widgets
+import matplotlib.pyplot
 import numpy as np
 import pytest
 from PIL import Image
@@ -24,8 +25,10 @@ import cnnlab
 from cnnlab import plotting
 from cnnlab.activations import ACTIVATIONS, relu, softplus
 from cnnlab.images import MAX_SIDE, load_image, to_float, to_gray
-from cnnlab.kernels import get_kernel
-from cnnlab.teaching import example_6x6
+from cnnlab.kernels import get_kernel, parse_kernel
+from cnnlab.lessons import example_6x6
+from cnnlab.shapes import explain_output_shape as size_readout
+from cnnlab.shapes import explain_output_size as size_formula
 from cnnlab.widgets import (
     ConvSettings,
     activation_explorer,
@@ -34,12 +37,9 @@ from cnnlab.widgets import (
     conv_settings,
     dropout_explorer,
     fc_explorer,
-    parse_kernel,
     pictures,
     png,
     pool_explorer,
-    size_formula,
-    size_readout,
     step_explorer,
     window_png,
 )
@@ -489,7 +489,7 @@ def _cell_pixel(geometry, panel, r, c, dx, dy):
 def test_sliding_window_png_draws_the_window_and_fills_the_output_in_order():
     """The fast picture highlights exactly the window's cells and fills the output in order."""
     x, kernel = example_6x6()
-    window = cnnlab.teaching.SlidingWindow(x, kernel, stride=2, padding=1)
+    window = cnnlab.lessons.SlidingWindow(x, kernel, stride=2, padding=1)
     geometry = window_png.sliding_window_geometry(window)
     cell = geometry["cell"]
     orange = [int(plotting.HIGHLIGHT[i : i + 2], 16) for i in (1, 3, 5)]
@@ -536,13 +536,13 @@ def test_sliding_window_png_has_the_figures_proportions():
 
     x, kernel = example_6x6()
     for padding, stride in ((0, 1), (1, 2), ("full", 3)):
-        window = cnnlab.teaching.SlidingWindow(x, kernel, stride=stride, padding=padding)
+        window = cnnlab.lessons.SlidingWindow(x, kernel, stride=stride, padding=padding)
         fig = Figure(dpi=80)
         FigureCanvasAgg(fig)
         with plotting.style_context():
             swf = plotting.SlidingWindowFigure(x, kernel, stride=stride, padding=padding)
         width, height = swf.fig.get_size_inches() * 80
-        plotting.plt.close(swf.fig)
+        matplotlib.pyplot.close(swf.fig)
         w, h = png.png_size(window_png.sliding_window_png(window, 0))
         assert abs(w - width) / width < 0.02 and abs(h - height) / height < 0.02
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cnnlab import learning, models
+from cnnlab import lessons, networks
 from cnnlab.kernels import sobel_vertical
 from cnnlab.widgets import cnn
 
@@ -18,11 +18,11 @@ def test_cnn_explorer_has_the_common_sliders_and_follows_them():
     for name in ("kernel size", "stride", "padding", "padding preset", "blocks", "pool size"):
         assert name in ex.controls
     assert ex.arch["filters"] == (16, 32) and ex.arch["padding"] == "valid"
-    assert ex.rows == models.layer_table(**ex.arch)
+    assert ex.rows == networks.layer_table(**ex.arch)
     ex.set(kernel_size=5, stride=2, padding="same", blocks=2, filters=8)
     assert ex.arch["kernel_size"] == 5 and ex.arch["stride"] == 2 and ex.arch["padding"] == "same"
     assert ex.arch["filters"] == (8, 16)
-    assert ex.rows == models.layer_table(**ex.arch)
+    assert ex.rows == networks.layer_table(**ex.arch)
     conv1 = next(r for r in ex.rows if r.name == "conv1")
     assert conv1.output_shape == (14, 14, 8)  # ceil(28 / 2) with 'same'
     ex.set(padding=2, stride=1, blocks=1, pool_size=1, dense_units=64, dropout=0.0)
@@ -145,7 +145,7 @@ def test_filter_explorer_frame_slider_steps_through_training(explorer):
 
 def test_filter_explorer_larger_smaller_and_shifted_kernels(explorer):
     ex = explorer.set(kernel_size=5, padding="same", steps=1000, shift=0)
-    assert np.array_equal(ex.fit.ideal, learning.ideal_kernel(SOBEL, 5))
+    assert np.array_equal(ex.fit.ideal, lessons.ideal_kernel(SOBEL, 5))
     assert ex.fit.error < 1e-2
     ex.set(kernel_size=2)
     assert ex.fit.ideal is None and "best any 2×2 kernel" in ex.readout

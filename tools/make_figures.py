@@ -1,6 +1,6 @@
 """Regenerate every figure in imgs/ from code: ``python tools/make_figures.py [names] [--out DIR]``.
 
-The figures themselves are defined in :mod:`cnnlab.figures`; this script only runs them with the
+The figures themselves are defined in ``tools/figures.py``; this script only runs them with the
 non-interactive Agg backend.
 """
 
@@ -11,9 +11,9 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tools/ itself: figures.py
 
-from cnnlab.figures import main
+from figures import main
 
 if __name__ == "__main__":
     sys.exit(main())

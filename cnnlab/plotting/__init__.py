@@ -18,10 +18,6 @@ Every public name is importable from ``cnnlab.plotting`` itself.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import matplotlib.pyplot as plt  # noqa: F401  (``cnnlab.plotting.plt``: kept for old callers)
-
 from .grids import cell_formatter, fit_fontsize, highlight_cells, show_grid, update_grid
 from .images import show_feature_maps, show_image
 from .save import save_animation, save_fig
@@ -48,17 +44,11 @@ from .style import (
     use_style,
 )
 
-#: TEMPORARY: the repository's ``imgs/`` folder, for ``cnnlab/figures.py`` only. A path into the
-#: repository does not belong in the installed package; it moves to ``tools/figures.py`` with
-#: the figure scripts. The save functions take the folder as a required argument.
-IMGS_DIR = Path(__file__).resolve().parents[2] / "imgs"
-
 __all__ = [
     "DIVERGING_CMAP",
     "HIGHLIGHT",
     "HIGHLIGHT_2",
     "IMAGE_CMAP",
-    "IMGS_DIR",
     "OKABE_ITO",
     "STYLE",
     "SlidingWindowFigure",

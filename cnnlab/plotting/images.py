@@ -5,7 +5,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .._validate import _is_int, as_float_array
+from .._validate import as_float_array, is_int
 from .style import cmap_for, colorize, display_limits, is_signed
 
 __all__ = ["show_feature_maps", "show_image"]
@@ -130,7 +130,7 @@ def show_feature_maps(
     if arr.ndim == 2:
         arr = arr[:, :, None]
     n = arr.shape[2]
-    cols = min(n, int(ncols) if _is_int(ncols) and ncols > 0 else 4)
+    cols = min(n, int(ncols) if is_int(ncols) and ncols > 0 else 4)
     rows = -(-n // cols)
     if titles is not None and len(titles) != n:
         raise ValueError(f"titles must have one entry per map ({n}); got {len(titles)} titles.")

@@ -11,7 +11,7 @@ import numpy as np
 from matplotlib import animation
 from matplotlib.backend_bases import FigureCanvasBase
 
-from ..teaching import SlidingWindow
+from ..lessons.sliding_window import SlidingWindow
 from .grids import cell_formatter, fit_fontsize, show_grid, update_grid
 from .style import DIVERGING_CMAP, IMAGE_CMAP, cmap_for, display_limits, signed_limits
 
@@ -73,7 +73,7 @@ def sliding_window_panels(window, fmt=None) -> dict:
 
     Parameters
     ----------
-    window : cnnlab.teaching.SlidingWindow
+    window : cnnlab.lessons.SlidingWindow
     fmt : str or callable, optional
         Format of the numbers (see :func:`show_grid`); by default chosen per panel.
 
@@ -89,7 +89,7 @@ def sliding_window_panels(window, fmt=None) -> dict:
 
     Examples
     --------
-    >>> from cnnlab.teaching import SlidingWindow, example_6x6
+    >>> from cnnlab.lessons import SlidingWindow, example_6x6
     >>> panels = sliding_window_panels(SlidingWindow(*example_6x6()))
     >>> panels["products"]["cmap"], panels["products"]["vmin"], panels["output"]["title"]
     ('RdBu_r', -9.0, 'output')
@@ -126,7 +126,7 @@ class SlidingWindowFigure(SlidingWindow):
     element-wise products with their sum, and the output, filled in up to the current step with
     the current cell highlighted. :meth:`show_step` updates the artists in place, so a slider
     or an animation can move the window cheaply. The geometry (which cells the window covers,
-    the products, the output) is :class:`cnnlab.teaching.SlidingWindow`'s.
+    the products, the output) is :class:`cnnlab.lessons.SlidingWindow`'s.
 
     Parameters
     ----------
@@ -146,7 +146,7 @@ class SlidingWindowFigure(SlidingWindow):
     ----------
     fig : Figure
     padded, padded_mask, output, sums, out_shape, n_steps, pads :
-        As in :class:`cnnlab.teaching.SlidingWindow` (``padded`` is the grid of the first
+        As in :class:`cnnlab.lessons.SlidingWindow` (``padded`` is the grid of the first
         panel, ``padded_mask`` True on its padding cells).
     step : int
         The step shown.

@@ -82,12 +82,10 @@ from .pool import PoolExplorer, pool_explorer
 from .progress import progress_callback
 from .settings import ConvSettings, FrozenArray
 from .step import StepExplorer, step_explorer
-from .text import MAX_KERNEL_SIDE, format_kernel, parse_kernel, size_formula, size_readout
 
 __all__ = [
     "CUSTOM",
     "FIXED_SIZE_KERNELS",
-    "MAX_KERNEL_SIDE",
     "MAX_UPLOAD_PIXELS",
     "ActivationExplorer",
     "CNNExplorer",
@@ -114,12 +112,8 @@ __all__ = [
     "dropout_explorer",
     "fc_explorer",
     "filter_explorer",
-    "format_kernel",
     "kernel_sizes",
-    "parse_kernel",
     "pool_explorer",
     "progress_callback",
-    "size_formula",
-    "size_readout",
     "step_explorer",
 ]

@@ -29,11 +29,11 @@ from typing import NamedTuple
 import ipywidgets as widgets
 import numpy as np
 
+from ..shapes import explain_output_shape
 from .controls import ImageChoice, KernelChoice, conv_settings
 from .pictures import ColorBar
 from .png import DISPLAY_SIDE, array_to_png, blank_png, color_indices, indices_png, scale_for
 from .settings import ConvSettings, FrozenArray
-from .text import size_readout
 
 __all__ = [
     "DrawnMap",
@@ -582,7 +582,7 @@ class ImageKernelExplorer(ImageExplorer):
             f"input {image.shape[0]}×{image.shape[1]}{colour}; kernel "
             f"{self.kernel_choice.describe(kernel)}; stride {conv.stride}; zero padding"
         )
-        body = size_readout(
+        body = explain_output_shape(
             image.shape[:2], kernel.shape, conv.stride, conv.padding, name="feature map"
         )
         note = self.image_choice.note

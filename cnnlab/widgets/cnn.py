@@ -1,7 +1,7 @@
 """Notebook 09's explorer: a whole CNN's shapes and parameters, cnnlab's arithmetic beside Keras.
 
 :class:`CNNExplorer` shows every layer's output shape and parameter count of
-:func:`cnnlab.models.build_cnn`'s network for the kernel size, stride and padding on the sliders
+:func:`cnnlab.networks.build_cnn`'s network for the kernel size, stride and padding on the sliders
 (and depth, filters, pooling, dropout), next to Keras's ``model.summary()``, and says whether
 they agree. The notebooks import this module as ``from cnnlab.widgets import cnn as
 cnn_widgets``, so it also offers notebook 10's :func:`filter_explorer` and the
@@ -16,11 +16,11 @@ from dataclasses import asdict, dataclass
 import ipywidgets as widgets
 
 from .._validate import describe
+from ..shapes import explain_output_shape
 from .base import Explorer
 from .controls import conv_controls, conv_settings, dropdown, float_slider, slider
 from .filter import FilterExplorer, filter_explorer
 from .progress import progress_callback
-from .text import size_readout
 
 __all__ = [
     "Architecture",
@@ -37,7 +37,7 @@ _GOOD, _BAD = "#1e7e34", "#b35c00"
 
 @dataclass(frozen=True)
 class Architecture:
-    """The network on the controls: the keyword arguments of :func:`cnnlab.models.build_cnn`."""
+    """The network on the controls: the keyword arguments of :func:`cnnlab.networks.build_cnn`."""
 
     input_shape: tuple
     num_classes: int
@@ -64,9 +64,9 @@ def layer_table_html(rows, keras_rows=None) -> str:
     Parameters
     ----------
     rows : list of (name, output_shape, params)
-        From :func:`cnnlab.models.layer_table`.
+        From :func:`cnnlab.networks.layer_table`.
     keras_rows : list of (name, output_shape, params), optional
-        From :func:`cnnlab.models.summary_table`; each row is then marked ✓ (equal) or ✗.
+        From :func:`cnnlab.networks.summary_table`; each row is then marked ✓ (equal) or ✗.
 
     Returns
     -------
@@ -122,11 +122,11 @@ def layer_table_html(rows, keras_rows=None) -> str:
 class CNNExplorer(Explorer):
     """Explore a whole CNN's architecture: every layer's output shape and parameter count.
 
-    The network is :func:`cnnlab.models.build_cnn`'s: per block ``conv -> ReLU -> max-pool``
+    The network is :func:`cnnlab.networks.build_cnn`'s: per block ``conv -> ReLU -> max-pool``
     (the number of filters doubling from block to block), then ``flatten -> (hidden dense) ->
     dropout -> dense -> softmax``. The table shows cnnlab's own arithmetic
-    (:func:`cnnlab.models.layer_table`) next to the Keras model's shapes and parameters
-    (:func:`cnnlab.models.summary_table`) and its ``model.summary()``, each row marked ✓ when
+    (:func:`cnnlab.networks.layer_table`) next to the Keras model's shapes and parameters
+    (:func:`cnnlab.networks.summary_table`) and its ``model.summary()``, each row marked ✓ when
     they agree. A setting that leaves no spatial size shows which values would fit.
 
     Parameters
@@ -262,7 +262,7 @@ class CNNExplorer(Explorer):
     def _readout(self, s):
         arch = s.kwargs()
         h, w, c = self.input_shape
-        first = size_readout(
+        first = explain_output_shape(
             (h, w), arch["kernel_size"], arch["stride"], arch["padding"], name="conv1 output"
         )
         return (
@@ -272,16 +272,16 @@ class CNNExplorer(Explorer):
         )
 
     def _compute(self, s):
-        from .. import models
+        from .. import networks
 
         arch = s.kwargs()
-        rows = models.layer_table(**arch)
+        rows = networks.layer_table(**arch)
         computed = {"rows": rows, "keras_rows": None, "summary": "", "agree": None}
         if self.keras:
-            model = models.build_cnn(**arch)
+            model = networks.build_cnn(**arch)
             lines = []
             model.summary(print_fn=lambda text, **_: lines.append(str(text)))
-            keras_rows = models.summary_table(model)
+            keras_rows = networks.summary_table(model)
             computed.update(
                 model=model,
                 keras_rows=keras_rows,

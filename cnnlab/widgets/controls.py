@@ -20,9 +20,9 @@ import numpy as np
 
 from .. import images as _images
 from .. import kernels as _kernels
+from ..kernels import KERNEL_EXAMPLE, MAX_KERNEL_SIDE, format_kernel, parse_kernel
 from ..shapes import PADDING_PRESETS
 from .settings import PADDING_MODES, ConvSettings, FrozenArray
-from .text import KERNEL_EXAMPLE, MAX_KERNEL_SIDE, format_kernel, parse_kernel
 
 __all__ = [
     "CUSTOM",

@@ -6,15 +6,15 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..conv import conv2d
 from ..images import to_gray
-from ..ops import conv2d, pad2d
-from ..shapes import output_shape, resolve_padding
+from ..padding import pad2d
+from ..shapes import explain_output_shape, output_shape, resolve_padding
 from .base import ImageKernelExplorer
 from .controls import conv_controls
 from .pictures import grid_png
 from .png import array_to_png, blank_png
 from .settings import PADDING_MODES, ConvSettings, FrozenArray
-from .text import size_readout
 
 __all__ = [
     "ConvExplorer",
@@ -166,7 +166,7 @@ class ConvExplorer(ImageKernelExplorer):
     >>> print(ex.readout.splitlines()[1])
     feature map: 4 × 4
     >>> ex.set(kernel_size=11).message[:38]
-    'kernel_size=11 does not fit: the kerne'
+    'kernel_size=11 does not fit: it is lar'
     """
 
     title = "Convolution explorer"
@@ -203,7 +203,7 @@ class ConvExplorer(ImageKernelExplorer):
             f"{self.kernel_choice.describe(kernel)}; stride {conv.stride}; dilation "
             f"{conv.dilation}; {_MODE_LABEL[conv.padding_mode]} padding"
         )
-        body = size_readout(
+        body = explain_output_shape(
             image.shape[:2],
             kernel.shape,
             conv.stride,

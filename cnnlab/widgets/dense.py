@@ -10,13 +10,14 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..activations import relu
+from ..conv import conv2d
+from ..fully_connected import flatten
 from ..images import to_gray
-from ..ops import conv2d, flatten, pool2d
-from ..shapes import conv_params, dense_params, output_shape
+from ..pool import pool2d
+from ..shapes import conv_params, dense_params, explain_output_shape, output_shape
 from .base import ImageExplorer
 from .controls import conv_controls, conv_settings, dropdown, slider
 from .settings import ConvSettings, FrozenArray
-from .text import size_readout
 
 __all__ = ["INPUT_SIZES", "FCExplorer", "FCSettings", "fc_explorer"]
 
@@ -162,14 +163,18 @@ class FCExplorer(ImageExplorer):
 
     def _readout(self, s):
         n, p, conv = s.input_size, s.pool_size, s.conv
-        lines = [size_readout((n, n), conv.kernel_size, conv.stride, conv.padding, name="Conv2D")]
+        lines = [
+            explain_output_shape((n, n), conv.kernel_size, conv.stride, conv.padding, name="Conv2D")
+        ]
         try:
             shapes = self._shapes(s)
         except ValueError:
             return "\n".join(lines)
         h, w, f = shapes["pool"]
         if p > 1:
-            lines.append(size_readout(shapes["conv"][:2], p, p, 0, name=f"MaxPooling2D({p})"))
+            lines.append(
+                explain_output_shape(shapes["conv"][:2], p, p, 0, name=f"MaxPooling2D({p})")
+            )
         lines.append(f"flatten: {h}·{w}·{f} = {shapes['flat']:,} values")
         u = s.units
         lines.append(f"dense: {shapes['flat']:,}·{u} + {u} = {shapes['dense_params']:,} parameters")

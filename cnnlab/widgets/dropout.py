@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 
-from ..ops import dropout
+from ..fully_connected import dropout
 from .base import ImageKernelExplorer, ImageKernelSettings
 from .controls import conv_controls, float_slider, toggle
 from .conv import feature_map

@@ -8,15 +8,15 @@ from functools import lru_cache
 import ipywidgets as widgets
 import numpy as np
 
-from .. import learning
+from .. import lessons
 from .._validate import describe
-from ..ops import conv2d
+from ..conv import conv2d
+from ..shapes import explain_output_shape
 from .base import Explorer
 from .controls import STYLE, KernelChoice, conv_controls, conv_settings, slider
 from .pictures import TrainingCurve, grid_png
 from .png import blank_png
 from .settings import ConvSettings, FrozenArray
-from .text import size_readout
 
 __all__ = ["FilterExplorer", "FilterSettings", "filter_explorer", "train"]
 
@@ -34,23 +34,23 @@ class FilterSettings:
 
 @lru_cache(maxsize=4)
 def _pairs(images: tuple, side: int):
-    return learning.filter_pairs("sobel vertical", images, side=side)[0]
+    return lessons.filter_pairs("sobel vertical", images, side=side)[0]
 
 
 @lru_cache(maxsize=32)
 def train(target: FrozenArray, conv: ConvSettings, shift, steps, images: tuple, side, seed):
-    """Learn a kernel by gradient descent (:func:`cnnlab.learning.learn_kernel`), once per setting.
+    """Learn a kernel by gradient descent (:func:`cnnlab.lessons.learn_kernel`), once per setting.
 
     The examples are ``images`` cropped to ``side`` x ``side`` and filtered with ``target``
     (zero 'same' padding).
 
     Returns
     -------
-    cnnlab.learning.KernelFit
+    cnnlab.lessons.KernelFit
     """
     x = _pairs(images, side)  # the crops do not depend on the kernel, only their targets do
     y = np.stack([conv2d(im, target.array, padding="same") for im in x])
-    return learning.learn_kernel(
+    return lessons.learn_kernel(
         x,
         y,
         conv.kernel_size,
@@ -71,10 +71,10 @@ class FilterExplorer(Explorer):
 
     The explorer filters a few bundled pictures with the *target filter* (Sobel by default),
     starts a kernel of the size on the slider from random numbers and trains it by gradient
-    descent with momentum (:func:`cnnlab.learning.learn_kernel`, NumPy, milliseconds) to turn
+    descent with momentum (:func:`cnnlab.lessons.learn_kernel`, NumPy, milliseconds) to turn
     the pictures into their filtered versions. It shows the learned kernel, the *ideal kernel*
     (the target placed at the centre of a ``k x k`` grid, zeros around:
-    :func:`cnnlab.learning.ideal_kernel`) and the loss and error curves; the "training frame"
+    :func:`cnnlab.lessons.ideal_kernel`) and the loss and error curves; the "training frame"
     slider and its play button step through training.
 
     Parameters
@@ -85,11 +85,11 @@ class FilterExplorer(Explorer):
         Of the kernel being learned (sliders 1-9 and 1-4).
     padding : int or {"valid", "same", "full"}, default "valid"
         Of the convolution being learned; targets are aligned with
-        :func:`cnnlab.learning.align_target`.
+        :func:`cnnlab.lessons.align_target`.
     shift : int, default 0
         Misalign the targets by this many pixels (slider -2..2).
     steps : {0, 10, 30, 100, 300, 1000, 3000}, default 300
-    images : sequence of str, default :data:`cnnlab.learning.DEFAULT_IMAGES`
+    images : sequence of str, default :data:`cnnlab.lessons.DEFAULT_IMAGES`
     side : int, default 64
         Side of the square crops (small keeps the sliders fast).
     seed : int, default 0
@@ -99,7 +99,7 @@ class FilterExplorer(Explorer):
 
     Attributes
     ----------
-    fit : cnnlab.learning.KernelFit
+    fit : cnnlab.lessons.KernelFit
         The training shown (trained once per setting, :func:`train`).
     result : ndarray
         The kernel at the frame shown; see :class:`cnnlab.widgets.Explorer` for the rest.
@@ -126,7 +126,7 @@ class FilterExplorer(Explorer):
         padding="valid",
         shift=0,
         steps=300,
-        images=learning.DEFAULT_IMAGES,
+        images=lessons.DEFAULT_IMAGES,
         side=64,
         seed=0,
         interval=400,
@@ -208,7 +208,7 @@ class FilterExplorer(Explorer):
             f"learning a {k}×{k} kernel (stride {conv.stride}, padding {conv.padding!r}) "
             f"from {n} images of {side}×{side} and their filtered versions "
             f"({self.target_choice.describe(s.target)})",
-            size_readout((side, side), k, conv.stride, conv.padding, name="prediction"),
+            explain_output_shape((side, side), k, conv.stride, conv.padding, name="prediction"),
         ]
         return "\n".join(lines)
 

@@ -21,7 +21,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .._validate import as_float_array, check_positive_int
+from .._validate import as_float_array, check_int
 from ..plotting import OKABE_ITO, show_grid
 from .png import figure_png
 
@@ -122,9 +122,9 @@ class Histogram:
     """
 
     def __init__(self, width=480, height=280, *, bins=40, rows=1):
-        self.size = (check_positive_int(width, "width"), check_positive_int(height, "height"))
-        self.bins = check_positive_int(bins, "bins")
-        self.rows = check_positive_int(rows, "rows")
+        self.size = (check_int(width, "width"), check_int(height, "height"))
+        self.bins = check_int(bins, "bins")
+        self.rows = check_int(rows, "rows")
         self.fig = _figure(*self.size)
         bottom_margin = 34 / self.size[1]  # pixels for the labels under the last row
         band = (1.0 - bottom_margin) / self.rows
@@ -265,7 +265,7 @@ def grid_png(values, *, fmt=None, side=300, signed=None, vmin=None, vmax=None) -
         None if vmin is None else float(vmin),
         None if vmax is None else float(vmax),
         fmt,
-        check_positive_int(side, "side"),
+        check_int(side, "side"),
     )
 
 

@@ -31,7 +31,7 @@ import matplotlib as mpl
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from .._validate import as_float_array, check_positive_int, describe
+from .._validate import as_float_array, check_int, describe
 from ..plotting import HIGHLIGHT, cmap_for, display_limits
 
 __all__ = [
@@ -261,7 +261,7 @@ def array_to_png(
     is_rgb = arr.ndim == 3 and arr.shape[2] in (3, 4)
     if not (arr.ndim == 2 or is_rgb):
         raise ValueError(f"values must have shape (H, W) or RGB (H, W, 3); got shape {arr.shape}.")
-    k = scale_for(arr.shape, side) if scale is None else check_positive_int(scale, "scale")
+    k = scale_for(arr.shape, side) if scale is None else check_int(scale, "scale")
     if is_rgb:
         rgb = arr[:, :, :3]
         if rgb.dtype != np.uint8:

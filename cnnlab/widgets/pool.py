@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..kernels import KERNELS
-from ..ops import pool2d
-from ..shapes import output_shape
+from ..pool import pool2d
+from ..shapes import explain_output_shape, output_shape
 from .base import ImageExplorer, section_heading
 from .controls import FIXED_SIZE_KERNELS, KernelChoice, conv_controls, conv_settings, toggle
 from .conv import frozen_feature_map
 from .settings import ConvSettings, FrozenArray
-from .text import size_readout
 
 __all__ = ["PoolExplorer", "PoolSettings", "pool_explorer"]
 
@@ -173,7 +172,7 @@ class PoolExplorer(ImageExplorer):
             lines += [
                 f"input {s.image.shape[0]}×{s.image.shape[1]}{colour}; kernel "
                 f"{self.conv_choice.describe(s.conv_kernel)}; stride {conv.stride}; zero padding",
-                size_readout(
+                explain_output_shape(
                     s.image.shape[:2],
                     s.conv_kernel.shape,
                     conv.stride,
@@ -191,7 +190,7 @@ class PoolExplorer(ImageExplorer):
         lines += [
             f"{s.mode} pooling of the {s.source} ({x.shape[0]}×{x.shape[1]}); "
             f"pool size = kernel size = {k}; stride {stride}",
-            size_readout(x.shape[:2], k, stride, padding, name="pooled"),
+            explain_output_shape(x.shape[:2], k, stride, padding, name="pooled"),
         ]
         if self.image_choice.note:
             lines.append(self.image_choice.note)

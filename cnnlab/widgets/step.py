@@ -9,13 +9,13 @@ import ipywidgets as widgets
 import numpy as np
 
 from .._validate import as_float_array
+from ..lessons.sliding_window import SlidingWindow, example_6x6
 from ..plotting import sliding_window_panels
-from ..teaching import SlidingWindow, example_6x6
+from ..shapes import explain_output_shape
 from .base import Explorer
 from .controls import STYLE, KernelChoice, conv_controls, conv_settings
 from .png import blank_png
 from .settings import ConvSettings, FrozenArray
-from .text import size_readout
 from .window_png import sliding_window_png
 
 __all__ = ["StepExplorer", "StepSettings", "sliding_window", "step_explorer"]
@@ -32,13 +32,13 @@ class StepSettings:
 
 @lru_cache(maxsize=32)
 def sliding_window(x: FrozenArray, kernel: FrozenArray, conv: ConvSettings, bias: float):
-    """The :class:`cnnlab.teaching.SlidingWindow` of these settings and its panels' colours.
+    """The :class:`cnnlab.lessons.SlidingWindow` of these settings and its panels' colours.
 
     Built once per combination (moving the window reuses it).
 
     Returns
     -------
-    window : cnnlab.teaching.SlidingWindow
+    window : cnnlab.lessons.SlidingWindow
     panels : dict
         :func:`cnnlab.plotting.sliding_window_panels` of the window.
 
@@ -69,14 +69,14 @@ class StepExplorer(Explorer):
     the kernel, the element-wise products with their sum, and the output filled in so far. It
     is drawn straight to PNG by :func:`cnnlab.widgets.window_png.sliding_window_png` (a few
     milliseconds, so moving the window and changing kernel size, stride, padding or dilation
-    feel instant); the geometry is :class:`cnnlab.teaching.SlidingWindow`'s, built once per
+    feel instant); the geometry is :class:`cnnlab.lessons.SlidingWindow`'s, built once per
     setting (:func:`sliding_window`).
 
     Parameters
     ----------
     x : ndarray, shape (H, W), optional
         A small input (up to about 8x8 keeps the numbers readable). Default: the 6x6 image of
-        the worked example (:func:`cnnlab.teaching.example_6x6`).
+        the worked example (:func:`cnnlab.lessons.example_6x6`).
     kernel : ndarray of shape (kh, kw) or str, optional
         Default: the example's 3x3 vertical-edge kernel. The kernel menu also offers the named
         kernels (built at the "kernel size") and a custom kernel typed as numbers.
@@ -95,7 +95,7 @@ class StepExplorer(Explorer):
     ----------
     result : ndarray
         The whole output; ``.computed["window_cells"]`` holds the highlighted cells
-        (padded-input coordinates), ``.window`` the :class:`cnnlab.teaching.SlidingWindow`
+        (padded-input coordinates), ``.window`` the :class:`cnnlab.lessons.SlidingWindow`
         shown. See :class:`cnnlab.widgets.Explorer` for the rest.
 
     Examples
@@ -167,7 +167,7 @@ class StepExplorer(Explorer):
         )
         self._link = widgets.link((play, "value"), (position, "value"))
         controls = {**self.kernel_choice.controls, **structure, "position": position, "play": play}
-        self.window = None  # the teaching.SlidingWindow drawn
+        self.window = None  # the lessons.SlidingWindow drawn
         super().__init__(controls, {"sliding window": "98%"}, groups=[("play", "position")])
 
     # ---- controls -----------------------------------------------------------------------
@@ -210,7 +210,7 @@ class StepExplorer(Explorer):
 
     def _readout(self, s):
         conv = s.conv
-        text = size_readout(
+        text = explain_output_shape(
             self.x.shape, s.kernel.shape, conv.stride, conv.padding, conv.dilation, name="output"
         )
         try:

@@ -163,7 +163,7 @@ def sliding_window_geometry(window, dpi=80) -> dict:
 
     Parameters
     ----------
-    window : cnnlab.teaching.SlidingWindow
+    window : cnnlab.lessons.SlidingWindow
     dpi : float, default 80
 
     Returns
@@ -176,7 +176,7 @@ def sliding_window_geometry(window, dpi=80) -> dict:
 
     Examples
     --------
-    >>> from cnnlab.teaching import SlidingWindow, example_6x6
+    >>> from cnnlab.lessons import SlidingWindow, example_6x6
     >>> geometry = sliding_window_geometry(SlidingWindow(*example_6x6()))
     >>> geometry["cell"], geometry["origins"]["input"]
     (50, (12, 116))
@@ -218,7 +218,7 @@ def sliding_window_png(window, step, *, dpi=80, panels=None, fmt=None, compress_
 
     Parameters
     ----------
-    window : cnnlab.teaching.SlidingWindow
+    window : cnnlab.lessons.SlidingWindow
     step : int
         0 to ``window.n_steps - 1``.
     dpi : float, default 80
@@ -236,7 +236,7 @@ def sliding_window_png(window, step, *, dpi=80, panels=None, fmt=None, compress_
 
     Examples
     --------
-    >>> from cnnlab.teaching import SlidingWindow, example_6x6
+    >>> from cnnlab.lessons import SlidingWindow, example_6x6
     >>> from cnnlab.widgets.png import png_size
     >>> png_size(sliding_window_png(SlidingWindow(*example_6x6()), 3))
     (1064, 464)

@@ -6,7 +6,7 @@ Every number drawn comes from :mod:`cnnlab` (``conv2d``, ``pad2d``, ``pool2d``,
 
 .. code-block:: console
 
-    $ python tools/make_figures.py            # or: python -m cnnlab.figures
+    $ python tools/make_figures.py
 
 regenerates the same files. :data:`FIGURES` maps each file name to the function drawing it;
 ``tests/test_figures.py`` checks that ``imgs/`` holds exactly these files.
@@ -23,15 +23,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import FancyBboxPatch
 
-from . import activations, kernels
-from .conv import conv2d
-from .images import load_image
-from .lessons.sliding_window import coverage_count, example_6x6
-from .padding import pad2d
-from .plotting import (
+from cnnlab import activations, kernels
+from cnnlab.conv import conv2d
+from cnnlab.images import load_image
+from cnnlab.lessons.sliding_window import coverage_count, example_6x6
+from cnnlab.padding import pad2d
+from cnnlab.plotting import (
     HIGHLIGHT,
     HIGHLIGHT_2,
-    IMGS_DIR,
     OKABE_ITO,
     SlidingWindowFigure,
     animate_sliding_window,
@@ -43,11 +42,15 @@ from .plotting import (
     show_image,
     style_context,
 )
-from .pool import pool2d
-from .shapes import resolve_padding
+from cnnlab.pool import pool2d
+from cnnlab.shapes import resolve_padding
+
+#: The repository's ``imgs/`` folder, where the notebooks find these figures.
+IMGS_DIR = Path(__file__).resolve().parents[1] / "imgs"
 
 __all__ = [
     "FIGURES",
+    "IMGS_DIR",
     "activations_figure",
     "channels_last_figure",
     "coverage_count_figure",
@@ -562,7 +565,7 @@ def make_figure(name):
     return FIGURES[name]()
 
 
-def write_figures(names=None, directory=None):
+def write_figures(names=None, directory=IMGS_DIR):
     """Draw and save figures into ``imgs/`` (or ``directory``); return the paths written.
 
     Parameters
@@ -570,7 +573,7 @@ def write_figures(names=None, directory=None):
     names : list of str, optional
         Keys of :data:`FIGURES`; default all of them.
     directory : str or Path, optional
-        Default :data:`cnnlab.plotting.IMGS_DIR`.
+        Default :data:`IMGS_DIR`, the repository's ``imgs/``.
 
     Returns
     -------
@@ -606,7 +609,7 @@ def main(argv=None):
         p.name for p in folder.glob("*") if p.suffix in (".png", ".gif") and p.name not in FIGURES
     )
     if stale:
-        print(f"not made by cnnlab.figures (delete them or add a function): {stale}")
+        print(f"not made by tools/figures.py (delete them or add a function): {stale}")
     return 0
 
 
