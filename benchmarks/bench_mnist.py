@@ -8,7 +8,7 @@ It prints one line per epoch (seconds, training loss/accuracy, peak RSS) and, as
 one JSON object with exactly the keys ``train_seconds``, ``epochs``, ``peak_rss_mib`` and
 ``test_accuracy``.
 
-The recipe (shared with notebook 09 through :func:`cnnlab.networks.build_cnn`):
+The recipe (shared with notebook 11 through :func:`cnnlab.networks.build_cnn`):
 
 * ``build_cnn(filters=(16, 32), dense_units=128, dropout=0.25)``: the classic Keras MNIST
   convnet (conv 3x3 -> ReLU -> 2x2 max-pool, twice, then flatten -> dense -> softmax) at half

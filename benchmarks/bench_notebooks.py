@@ -1,7 +1,7 @@
 """Wall time and peak memory of every notebook, each run top to bottom in a fresh kernel.
 
 Prints a markdown table. Targets (notebook-conventions.md): at most 60 s per notebook on
-2 CPU cores (180 s for the complete CNN, ``09-*``) and at most 1 GiB peak memory, so each fits
+2 CPU cores (180 s for the complete CNN, ``11-*``) and at most 1 GiB peak memory, so each fits
 a Binder session. Uses the same execution code as ``tests/test_notebooks.py``
 (``tests/_jupyter.py``): the kernel is this Python, started in ``notebooks/``, with widget
 state stored; the time excludes kernel start-up (shown separately); the memory is the

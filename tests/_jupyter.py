@@ -40,9 +40,9 @@ FIXTURE_NOTEBOOK = FIXTURES_DIR / "00-explorer-fixture.ipynb"
 BIN = Path(sys.executable).parent
 
 #: Budgets from notebook-conventions.md: every notebook <= 60 s on 2 cores, the complete CNN
-#: (09-*) <= 180 s, and at most 1 GiB peak memory (a Binder session's guaranteed memory).
+#: (11-*) <= 180 s, and at most 1 GiB peak memory (a Binder session's guaranteed memory).
 DEFAULT_BUDGET_S = 60.0
-BUDGETS_S = {"09": 180.0}
+BUDGETS_S = {"11": 180.0}
 MEMORY_BUDGET_BYTES = 1 << 30
 REQUIRED_SLIDERS = ("kernel size", "stride", "padding")
 WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json"
@@ -55,7 +55,7 @@ def notebook_paths(directory: Path = NOTEBOOKS_DIR) -> list[Path]:
 
 
 def budget_seconds(path: Path) -> float:
-    """The wall-time budget of a notebook: 180 s for ``09-*``, 60 s for the others."""
+    """The wall-time budget of a notebook: 180 s for ``11-*``, 60 s for the others."""
     return BUDGETS_S.get(path.name[:2], DEFAULT_BUDGET_S)
 
 

@@ -1,4 +1,4 @@
-"""The checkers of notebooks 05-08 accept the reference solution, reject typical mistakes with
+"""The checkers of notebooks 05-10 accept the reference solution, reject typical mistakes with
 the specific hint, and never raise on an unfinished stub."""
 
 from __future__ import annotations
@@ -247,7 +247,7 @@ def test_orders_agree_reference_is_the_commuting_fact():
 
 
 # ----------------------------------------------------------------------------------------------
-# 06 · ReLU and softplus
+# 08 · ReLU and softplus
 # ----------------------------------------------------------------------------------------------
 def test_relu_with_builtin_max_gets_np_maximum_hint():
     def builtin_max(x):
@@ -310,7 +310,7 @@ def test_vanishing_depth_answers():
 
 
 # ----------------------------------------------------------------------------------------------
-# 07 · Dropout
+# 09 · Dropout
 # ----------------------------------------------------------------------------------------------
 def test_inverted_dropout_mistakes():
     def no_scaling(x, keep, rate):
@@ -378,7 +378,7 @@ def test_dropout_layer_mistakes():
 
 
 # ----------------------------------------------------------------------------------------------
-# 08 · The fully connected layer
+# 10 · The fully connected layer
 # ----------------------------------------------------------------------------------------------
 def test_softmax_mistakes():
     def overflowing(scores):

@@ -1,4 +1,4 @@
-"""The checkers of notebooks 09-10 accept the reference solution, reject typical mistakes with the
+"""The checkers of notebooks 11-12 accept the reference solution, reject typical mistakes with the
 specific hint, and never raise on an unfinished stub or crashing code."""
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ def test_stub_body_missing_return_and_crash_never_raise(checker):
 
 
 # ----------------------------------------------------------------------------------------------
-# 09 · Keras output shape
+# 11 · Keras output shape
 # ----------------------------------------------------------------------------------------------
 def test_keras_output_shape_accepts_a_list_and_whole_floats():
     assert checks.check_keras_output_shape(lambda *a: list(conv_output_shape(*a))).passed
@@ -184,7 +184,7 @@ def test_keras_output_shape_rejects_a_non_shape():
 
 
 # ----------------------------------------------------------------------------------------------
-# 09 · per-class accuracy
+# 11 · per-class accuracy
 # ----------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("answer", "hint"),
@@ -203,7 +203,7 @@ def test_per_class_accuracy_names_typical_mistakes(answer, hint):
 
 
 # ----------------------------------------------------------------------------------------------
-# 10 · gradient-descent step
+# 12 · gradient-descent step
 # ----------------------------------------------------------------------------------------------
 def test_gd_step_accepts_a_flat_result():
     assert checks.check_gd_step(lambda *a: gd_step(*a).ravel()).passed
@@ -226,7 +226,7 @@ def test_gd_step_names_typical_mistakes(answer, hint):
 
 
 # ----------------------------------------------------------------------------------------------
-# 10 · aligning the target
+# 12 · aligning the target
 # ----------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("answer", "hint"),
@@ -253,7 +253,7 @@ def test_align_valid_names_typical_mistakes(answer, hint):
 
 
 # ----------------------------------------------------------------------------------------------
-# 09 · the Keras model (imports TensorFlow)
+# 11 · the Keras model (imports TensorFlow)
 # ----------------------------------------------------------------------------------------------
 def _model(
     *,

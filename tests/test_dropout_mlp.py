@@ -1,4 +1,4 @@
-"""cnnlab.lessons.dropout_mlp (notebook 07): backpropagation against finite differences, and the
+"""cnnlab.lessons.dropout_mlp (notebook 09): backpropagation against finite differences, and the
 over-fitting story the dropout notebook tells."""
 
 from __future__ import annotations

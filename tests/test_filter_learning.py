@@ -1,4 +1,4 @@
-"""cnnlab.lessons.filter_data and filter_learning (notebook 10): im2col, target alignment, the ideal kernel, and learning Sobel from data."""
+"""cnnlab.lessons.filter_data and filter_learning (notebook 12): im2col, target alignment, the ideal kernel, and learning Sobel from data."""
 
 from __future__ import annotations
 

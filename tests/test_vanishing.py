@@ -1,4 +1,4 @@
-"""cnnlab.lessons.vanishing (notebook 06): chain gradients against finite differences."""
+"""cnnlab.lessons.vanishing (notebook 08): chain gradients against finite differences."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The explorers of notebooks 09-10: the architecture table, the filter learner, the progress bar."""
+"""The explorers of notebooks 11-12: the architecture table, the filter learner, the progress bar."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from cnnlab.widgets import cnn
 SOBEL = sobel_vertical()
 
 
-# ----------------------------------------------------------------------------- notebook 09
+# ----------------------------------------------------------------------------- notebook 11
 def test_cnn_explorer_has_the_common_sliders_and_follows_them():
     ex = cnn.cnn_explorer(keras=False)
     for name in ("kernel size", "stride", "padding", "padding preset", "blocks", "pool size"):
@@ -111,7 +111,7 @@ def test_progress_callback_draws_the_first_batch_on_a_freshly_booted_machine():
     assert cb.bar.value == 1 and "batch 1/10 · loss 2.000" in cb.text
 
 
-# ----------------------------------------------------------------------------- notebook 10
+# ----------------------------------------------------------------------------- notebook 12
 @pytest.fixture(scope="module")
 def explorer():
     return cnn.filter_explorer(steps=300, side=40)

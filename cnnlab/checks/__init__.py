@@ -12,11 +12,11 @@ here, found in its topic's module on first use::
     cnnlab.checks.padding          03 · Padding
     cnnlab.checks.stride           04 · Stride (and dilation)
     cnnlab.checks.pooling          05 · Pooling
-    cnnlab.checks.activations      06 · ReLU and softplus
-    cnnlab.checks.dropout          07 · Dropout
-    cnnlab.checks.dense            08 · The fully connected layer
-    cnnlab.checks.keras_cnn        09 · A complete CNN in Keras
-    cnnlab.checks.filter_learning  10 · Learning filters from data
+    cnnlab.checks.activations      08 · ReLU and softplus
+    cnnlab.checks.dropout          09 · Dropout
+    cnnlab.checks.dense            10 · The fully connected layer
+    cnnlab.checks.keras_cnn        11 · A complete CNN in Keras
+    cnnlab.checks.filter_learning  12 · Learning filters from data
 
 A new checker goes into its topic's module (a new topic gets a new module, added to
 ``TOPICS``). The machinery they share is reachable from here too:

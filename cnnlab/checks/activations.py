@@ -1,4 +1,4 @@
-"""Exercise checkers of notebook 06 · ReLU and softplus.
+"""Exercise checkers of notebook 08 · ReLU and softplus.
 
 ==========================  ========================================================
 checker                     the learner provides

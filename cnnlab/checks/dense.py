@@ -1,4 +1,4 @@
-"""Exercise checkers of notebook 08 · The fully connected layer.
+"""Exercise checkers of notebook 10 · The fully connected layer.
 
 ==========================  ========================================================
 checker                     the learner provides

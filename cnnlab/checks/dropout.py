@@ -1,4 +1,4 @@
-"""Exercise checkers of notebook 07 · Dropout.
+"""Exercise checkers of notebook 09 · Dropout.
 
 ==========================  ========================================================
 checker                     the learner provides

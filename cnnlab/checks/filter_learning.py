@@ -1,4 +1,4 @@
-"""Exercise checkers of notebook 10 · Learning filters from data.
+"""Exercise checkers of notebook 12 · Learning filters from data.
 
 ==========================  ========================================================
 checker                     the learner provides

@@ -1,4 +1,4 @@
-"""Exercise checkers of notebook 09 · A complete CNN in Keras.
+"""Exercise checkers of notebook 11 · A complete CNN in Keras.
 
 ==========================  ========================================================
 checker                     the learner provides
@@ -225,7 +225,7 @@ def check_keras_output_shape(func) -> Result:
     return result
 
 
-#: The CNN of notebook 09's exercise, as keyword arguments of cnnlab.networks.layer_table.
+#: The CNN of notebook 11's exercise, as keyword arguments of cnnlab.networks.layer_table.
 CNN_SPEC = {
     "input_shape": (28, 28, 1),
     "num_classes": 10,

@@ -3,7 +3,7 @@
 * :mod:`cnnlab.data.mnist`: :func:`load_mnist`, :func:`load_fashion_mnist`, :class:`Dataset`
   and the source chain (data directory, Keras cache, Keras download, bundled digits).
 * :mod:`cnnlab.data.idx`: :func:`read_idx`, the file format of the MNIST files.
-* :mod:`cnnlab.data.digits`: scikit-learn's bundled 8x8 digits, flat (notebooks 06 and 07) or
+* :mod:`cnnlab.data.digits`: scikit-learn's bundled 8x8 digits, flat (notebooks 08 and 09) or
   made MNIST-like (the offline stand-in).
 
 Notebooks call ``cnnlab.data.load_mnist(...)``; importing this package imports neither Keras nor

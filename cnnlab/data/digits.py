@@ -1,9 +1,9 @@
 """scikit-learn's bundled 8x8 digits: offline data that ships with an installed package.
 
-* :func:`load_digits_flat`: the 1797 digits as 64 values in [0, 1] (notebooks 06 and 07:
+* :func:`load_digits_flat`: the 1797 digits as 64 values in [0, 1] (notebooks 08 and 09:
   :func:`cnnlab.lessons.digits_split` and :func:`cnnlab.networks.layer_gradient_norms`).
 * :func:`digits_as_mnist`: the same digits made MNIST-like, 28x28 uint8, the last source of
-  :func:`cnnlab.data.load_mnist` (notebooks 00, 09 and 10 when MNIST is not available).
+  :func:`cnnlab.data.load_mnist` (notebooks 00, 11 and 12 when MNIST is not available).
 
 scikit-learn and scikit-image are imported inside the functions, so importing
 :mod:`cnnlab.data` stays cheap.

@@ -1,4 +1,4 @@
-"""MNIST and Fashion-MNIST that load anywhere, offline included (notebooks 00, 09 and 10).
+"""MNIST and Fashion-MNIST that load anywhere, offline included (notebooks 00, 11 and 12).
 
 :func:`load_mnist` and :func:`load_fashion_mnist` try these sources in order and use the first
 one that has the data:

@@ -4,12 +4,12 @@
   ``SlidingWindow``, ``curve_patch``, ``coverage_count``, ``leftover``.
 * :mod:`~cnnlab.lessons.layer_stacks` (notebook 04): ``same_padding_table``, ``volume_shapes``.
 * :mod:`~cnnlab.lessons.pooling_shift` (notebook 05): ``shift_robustness``.
-* :mod:`~cnnlab.lessons.vanishing` (notebook 06): ``chain_gradient``.
-* :mod:`~cnnlab.lessons.dropout_mlp` (notebook 07): ``digits_split``, ``DropoutMLP``,
+* :mod:`~cnnlab.lessons.vanishing` (notebook 08): ``chain_gradient``.
+* :mod:`~cnnlab.lessons.dropout_mlp` (notebook 09): ``digits_split``, ``DropoutMLP``,
   ``train_mlp``, ``overfitting_experiment``.
-* :mod:`~cnnlab.lessons.filter_data` (notebook 10): ``filter_pairs``, ``kernel_patches``,
+* :mod:`~cnnlab.lessons.filter_data` (notebook 12): ``filter_pairs``, ``kernel_patches``,
   ``align_target``, ``ideal_kernel``.
-* :mod:`~cnnlab.lessons.filter_learning` (notebook 10): ``gd_step``, ``FilterProblem``,
+* :mod:`~cnnlab.lessons.filter_learning` (notebook 12): ``gd_step``, ``FilterProblem``,
   ``learn_kernel``.
 
 Every public name is also available here, e.g. ``cnnlab.lessons.example_6x6()``.

@@ -1,4 +1,4 @@
-"""Over-fitting with and without dropout (notebook 07): a small NumPy network on digits.
+"""Over-fitting with and without dropout (notebook 09): a small NumPy network on digits.
 
 NumPy only; scikit-learn's bundled 8x8 digits (offline, about a second per run):
 

@@ -1,4 +1,4 @@
-"""What a learned filter must reproduce (notebook 10): image pairs, patches, alignment.
+"""What a learned filter must reproduce (notebook 12): image pairs, patches, alignment.
 
 NumPy only; :mod:`cnnlab.lessons.filter_learning` learns from these.
 

@@ -1,6 +1,6 @@
-"""Learning a filter by gradient descent (notebook 10): recover Sobel from random numbers.
+"""Learning a filter by gradient descent (notebook 12): recover Sobel from random numbers.
 
-Notebook 10 starts a convolution kernel from random numbers and lets gradient descent find the
+Notebook 12 starts a convolution kernel from random numbers and lets gradient descent find the
 kernel that turned images into their filtered versions (the pairs, patches and alignment of
 :mod:`cnnlab.lessons.filter_data`). Everything here is NumPy, so the explorer's sliders stay
 fast; :func:`cnnlab.networks.learn_kernel_keras` does the same with one Keras ``Conv2D`` layer

@@ -6,7 +6,7 @@ Pure-Python arithmetic on top of :mod:`cnnlab.shapes`:
 * :func:`volume_shapes`: how (height, width, channels) change through a stack of conv and
   pooling layers.
 
-The Keras network of notebooks 08 and 09 has its own, richer plan
+The Keras network of notebooks 10 and 11 has its own, richer plan
 (:func:`cnnlab.networks.layer_table`).
 """
 

@@ -1,4 +1,4 @@
-"""Vanishing gradients (notebook 06): the gradient through a deep chain of one activation.
+"""Vanishing gradients (notebook 08): the gradient through a deep chain of one activation.
 
 NumPy only. :func:`chain_gradient` multiplies the derivatives along a chain of single neurons;
 the same effect in a real Keras network is :func:`cnnlab.networks.layer_gradient_norms`.

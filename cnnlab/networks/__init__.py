@@ -1,12 +1,12 @@
-"""Everything that uses TensorFlow/Keras (notebooks 06 and 08-10), imported only when called.
+"""Everything that uses TensorFlow/Keras (notebooks 08 and 10-12), imported only when called.
 
-* :mod:`~cnnlab.networks.architecture` (notebooks 08-10): ``layer_table`` and
+* :mod:`~cnnlab.networks.architecture` (notebooks 10-12): ``layer_table`` and
   ``format_layer_table`` (pure Python), ``build_cnn``, ``summary_table``.
-* :mod:`~cnnlab.networks.training` (notebooks 09, 10): ``set_seed``, ``make_dataset``,
+* :mod:`~cnnlab.networks.training` (notebooks 11, 12): ``set_seed``, ``make_dataset``,
   ``early_stopping_epoch``, ``learn_kernel_keras``.
-* :mod:`~cnnlab.networks.callbacks` (notebook 09): ``live_plot_callback``,
+* :mod:`~cnnlab.networks.callbacks` (notebook 11): ``live_plot_callback``,
   ``in_jupyter_kernel``.
-* :mod:`~cnnlab.networks.inspection` (notebooks 06, 09, 10): ``first_layer_filters``,
+* :mod:`~cnnlab.networks.inspection` (notebooks 08, 11, 12): ``first_layer_filters``,
   ``feature_maps``, ``confusion_matrix``, ``grad_cam``, ``layer_gradient_norms``.
 
 Importing this package does not import TensorFlow: each function imports Keras (and

@@ -1,4 +1,4 @@
-"""The CNN of notebooks 08-10 as a plan and as a Keras model, and the two compared.
+"""The CNN of notebooks 10-12 as a plan and as a Keras model, and the two compared.
 
 The architecture is the classic one for MNIST::
 
@@ -10,9 +10,9 @@ The architecture is the classic one for MNIST::
   notebook's sliders, so a combination that shrinks the image to nothing raises a
   ``ValueError`` that says which values would work, *before* any Keras layer is built.
 * :func:`layer_table` computes the per-layer ``(name, output_shape, params)`` table with
-  cnnlab's own shape arithmetic (:mod:`cnnlab.shapes`, no TensorFlow; notebooks 08 and 09),
+  cnnlab's own shape arithmetic (:mod:`cnnlab.shapes`, no TensorFlow; notebooks 10 and 11),
   and :func:`summary_table` reads the same table from a built Keras model, so a notebook can
-  check ``model.summary()`` against the formulas (notebook 09). :func:`format_layer_table`
+  check ``model.summary()`` against the formulas (notebook 11). :func:`format_layer_table`
   prints either.
 * The model starts with a ``Rescaling(1/255)`` layer: it takes raw 0-255 pixels (uint8 is
   fine), so :func:`cnnlab.networks.make_dataset` can keep the training set uint8 end to end.

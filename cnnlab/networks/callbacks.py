@@ -1,4 +1,4 @@
-"""Keras callbacks that show training while ``fit`` runs (notebook 09).
+"""Keras callbacks that show training while ``fit`` runs (notebook 11).
 
 * :func:`in_jupyter_kernel`: whether the code runs inside a Jupyter kernel (where an output can
   be updated in place).

@@ -1,11 +1,11 @@
-"""Looking inside a Keras network (notebooks 06, 09 and 10).
+"""Looking inside a Keras network (notebooks 08, 11 and 12).
 
 * :func:`first_layer_filters` and :func:`feature_maps`: the kernels of the first convolution
-  and one layer's output for one image (notebook 09).
-* :func:`confusion_matrix`: which classes a trained model confuses (notebook 09).
-* :func:`grad_cam`: which image regions raised a class score (notebook 10).
+  and one layer's output for one image (notebook 11).
+* :func:`confusion_matrix`: which classes a trained model confuses (notebook 11).
+* :func:`grad_cam`: which image regions raised a class score (notebook 12).
 * :func:`layer_gradient_norms`: the gradient reaching each layer of a deep Dense network,
-  sigmoid against ReLU (notebook 06; the NumPy chain is
+  sigmoid against ReLU (notebook 08; the NumPy chain is
   :func:`cnnlab.lessons.chain_gradient`).
 
 Keras and TensorFlow are imported inside the functions; :func:`confusion_matrix` needs neither.
@@ -29,7 +29,7 @@ __all__ = [
 
 
 def confusion_matrix(y_true, y_pred, num_classes: int) -> np.ndarray:
-    """Count how often each true class was predicted as each class (notebook 09).
+    """Count how often each true class was predicted as each class (notebook 11).
 
     ``sklearn.metrics.confusion_matrix(y_true, y_pred, labels=range(num_classes))`` does the
     counting; this adds the argmax of scores (``model.predict`` output) and error messages that

@@ -1,11 +1,11 @@
-"""Training helpers for the Keras networks of notebooks 09 and 10.
+"""Training helpers for the Keras networks of notebooks 11 and 12.
 
 * :func:`set_seed`: seed Python, NumPy and TensorFlow (see "Reproducibility on CPU" below).
 * :func:`make_dataset`: a ``tf.data`` pipeline that keeps the 60,000 MNIST images uint8 (47 MB
-  as uint8, 376 MB as float64); the model's ``Rescaling`` layer scales each batch (notebook 09).
+  as uint8, 376 MB as float64); the model's ``Rescaling`` layer scales each batch (notebook 11).
 * :func:`early_stopping_epoch`: when Keras's ``EarlyStopping`` would stop, for a list of
-  validation losses (notebook 09's hyperparameter advice; pure Python).
-* :func:`learn_kernel_keras`: notebook 10's filter learning with a real ``Conv2D`` layer, on the
+  validation losses (notebook 11's hyperparameter advice; pure Python).
+* :func:`learn_kernel_keras`: notebook 12's filter learning with a real ``Conv2D`` layer, on the
   same path as the NumPy :func:`cnnlab.lessons.learn_kernel`.
 
 TensorFlow and Keras are imported inside the functions that need them.

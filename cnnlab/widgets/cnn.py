@@ -1,10 +1,10 @@
-"""Notebook 09's explorer: a whole CNN's shapes and parameters, cnnlab's arithmetic beside Keras.
+"""Notebook 11's explorer: a whole CNN's shapes and parameters, cnnlab's arithmetic beside Keras.
 
 :class:`CNNExplorer` shows every layer's output shape and parameter count of
 :func:`cnnlab.networks.build_cnn`'s network for the kernel size, stride and padding on the sliders
 (and depth, filters, pooling, dropout), next to Keras's ``model.summary()``, and says whether
 they agree. The notebooks import this module as ``from cnnlab.widgets import cnn as
-cnn_widgets``, so it also offers notebook 10's :func:`filter_explorer` and the
+cnn_widgets``, so it also offers notebook 12's :func:`filter_explorer` and the
 :func:`progress_callback` for ``model.fit``.
 """
 
@@ -325,5 +325,5 @@ class CNNExplorer(Explorer):
         self._summary_html.value = ""
 
 
-#: The name notebook 09 calls: ``cnn_widgets.cnn_explorer(...)`` is :class:`CNNExplorer`.
+#: The name notebook 11 calls: ``cnn_widgets.cnn_explorer(...)`` is :class:`CNNExplorer`.
 cnn_explorer = CNNExplorer

@@ -1,4 +1,4 @@
-"""Notebook 10's explorer: a filter learned from (image, filtered image) pairs, frame by frame."""
+"""Notebook 12's explorer: a filter learned from (image, filtered image) pairs, frame by frame."""
 
 from __future__ import annotations
 
@@ -283,5 +283,5 @@ class FilterExplorer(Explorer):
         self.panels["training"].value = blank_png(512, 368, "")
 
 
-#: The name notebook 10 calls: ``cnn_widgets.filter_explorer(...)`` is :class:`FilterExplorer`.
+#: The name notebook 12 calls: ``cnn_widgets.filter_explorer(...)`` is :class:`FilterExplorer`.
 filter_explorer = FilterExplorer

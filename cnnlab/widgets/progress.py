@@ -1,4 +1,4 @@
-"""A Keras callback that shows training progress as a widget progress bar (notebook 09)."""
+"""A Keras callback that shows training progress as a widget progress bar (notebook 11)."""
 
 from __future__ import annotations
 

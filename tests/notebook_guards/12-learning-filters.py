@@ -1,4 +1,4 @@
-# Guards of notebook 10 (run in its kernel after Run All; see README.md).
+# Guards of notebook 12 (run in its kernel after Run All; see README.md).
 assert fit.error < 1e-3, "gradient descent finds Sobel: the last snapshot holds Sobel's numbers"
 assert np.abs(fit5.kernel[ring]).max() < 1e-3, "the 16 extra taps go to (almost) zero"
 assert fit5.error < 1e-3, "gradient descent finds the ideal 5×5 kernel"

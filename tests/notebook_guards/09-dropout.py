@@ -1,4 +1,4 @@
-# Guards of notebooks/07-dropout.ipynb: the statistical outcomes its text states, with the
+# Guards of notebooks/09-dropout.ipynb: the statistical outcomes its text states, with the
 # notebook's own random masks, seeds and experiment settings.
 for rate, average in averages.items():
     assert abs(average.mean() - patch.mean()) < 0.02 * patch.mean(), (

@@ -1,4 +1,4 @@
-# Guards of notebooks/08-fully-connected.ipynb: cnnlab agrees with Keras (Flatten, Dense with
+# Guards of notebooks/10-fully-connected.ipynb: cnnlab agrees with Keras (Flatten, Dense with
 # softmax, the three losses), and the numbers its text quotes.
 assert np.allclose(keras_flat, flat, atol=1e-6), "cnnlab.flatten lays values out as Keras's Flatten"
 assert np.allclose(keras_probs, probs, atol=1e-6), "Keras's Dense + softmax gives the same numbers"

@@ -1,4 +1,4 @@
-# Guards of notebooks/06-relu-softplus.ipynb: the Keras measurement of the vanishing gradient
+# Guards of notebooks/08-relu-softplus.ipynb: the Keras measurement of the vanishing gradient
 # (depends on Keras's random initialisation) and the chain-of-neurons numbers its text quotes.
 assert norms["sigmoid"][0] / norms["sigmoid"][-1] < 1e-2, (
     "in the sigmoid network the layers next to the input receive gradients orders of "
