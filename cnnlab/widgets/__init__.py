@@ -10,11 +10,11 @@ explorer                          notebooks                  module
 :class:`ConvExplorer`             00-04, dashboard           :mod:`.conv`
 :class:`StepExplorer`             01, 03, 04, dashboard      :mod:`.step`
 :class:`PoolExplorer`             05                         :mod:`.pool`
-:class:`ActivationExplorer`       06                         :mod:`.activation`
-:class:`DropoutExplorer`          07                         :mod:`.dropout`
-:class:`FCExplorer`               08                         :mod:`.dense`
-:class:`CNNExplorer`              09                         :mod:`.cnn`
-:class:`FilterExplorer`           10                         :mod:`.filter`
+:class:`ActivationExplorer`       08                         :mod:`.activation`
+:class:`DropoutExplorer`          09                         :mod:`.dropout`
+:class:`FCExplorer`               10                         :mod:`.dense`
+:class:`CNNExplorer`              11                         :mod:`.cnn`
+:class:`FilterExplorer`           12                         :mod:`.filter`
 ================================  =========================  ========================
 
 Each keeps controls (:mod:`.controls`), compute (the cnnlab core, cached on frozen settings,
