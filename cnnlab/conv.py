@@ -32,6 +32,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from . import _conv_engine
 from ._validate import as_float_array, check_pair
+from .layouts import CONV_KERNEL, promote, promote_bias, to_caller_layout
 from .padding import pad2d
 from .shapes import output_size, resolve_padding
 
@@ -54,32 +55,8 @@ class _ConvInputs:
 
 def _check_conv(x, kernel, bias, stride, padding, dilation) -> _ConvInputs:
     """Validate and promote the arguments of conv2d / conv2d_naive / im2col (nothing padded)."""
-    x = as_float_array(x, "x", ndims=(2, 3, 4))
-    k = as_float_array(kernel, "kernel", ndims=(2, 4))
-    dtype = np.result_type(x.dtype, k.dtype)
-    if k.ndim == 2:
-        if x.ndim != 2:
-            raise ValueError(
-                f"kernel has shape {k.shape}, a 2-D kernel for a 2-D (H, W) image, but x has shape "
-                f"{x.shape}. For an image with C channels give a kernel of shape "
-                f"(kh, kw, C, filters), e.g. (3, 3, {x.shape[-1]}, 1)."
-            )
-        x4, k4, form = x[None, :, :, None], k[:, :, None, None], "hw"
-    else:
-        form = "nhwf" if x.ndim == 4 else "hwf"
-        x4 = x[None, :, :, None] if x.ndim == 2 else (x[None] if x.ndim == 3 else x)
-        k4 = k
-        if x4.shape[-1] != k4.shape[2]:
-            raise ValueError(
-                f"channel mismatch: x has {x4.shape[-1]} channel(s) (shape {x.shape}) but kernel "
-                f"has shape {k.shape}, i.e. C_in={k.shape[2]}. The kernel's third axis must "
-                f"equal the number of input channels ({x4.shape[-1]})."
-            )
-    if 0 in k4.shape:
-        raise ValueError(
-            f"kernel must not be empty (every axis at least 1, as tf.nn.conv2d requires too); "
-            f"got kernel shape {k.shape} for x of shape {x.shape}."
-        )
+    x4, k4, form = promote(x, kernel, CONV_KERNEL)
+    dtype = np.result_type(x4.dtype, k4.dtype)
     kh, kw, _, f = k4.shape
     stride = check_pair(stride, "stride")
     dilation = check_pair(dilation, "dilation")
@@ -89,28 +66,9 @@ def _check_conv(x, kernel, bias, stride, padding, dilation) -> _ConvInputs:
         output_size(h, kh, stride[0], pads[0], dilation[0]),
         output_size(w, kw, stride[1], pads[1], dilation[1]),
     )
-    b = None
-    if bias is not None:
-        b = as_float_array(bias, "bias")
-        if b.ndim == 0:
-            b = np.full(f, b, dtype)
-        elif b.shape != (f,):
-            raise ValueError(
-                f"bias must be a scalar or have shape ({f},), one value per filter; "
-                f"got shape {b.shape}."
-            )
-        b = b.astype(dtype, copy=False)
+    b = promote_bias(bias, f, dtype, "one value per filter")
     x4, k4 = x4.astype(dtype, copy=False), k4.astype(dtype, copy=False)
     return _ConvInputs(x4, k4, b, stride, dilation, pads, out_hw, form)
-
-
-def _caller_layout(out, form):
-    """(N, H', W', F) back to the caller's layout: (H', W'), (H', W', F) or unchanged."""
-    if form == "hw":
-        return out[0, :, :, 0]
-    if form == "hwf":
-        return out[0]
-    return out
 
 
 def conv2d_naive(x, kernel, bias=None, *, stride=1, padding="valid", dilation=1):
@@ -190,7 +148,7 @@ def conv2d_naive(x, kernel, bias=None, *, stride=1, padding="valid", dilation=1)
                     out[n, i, j, f] = np.sum(window * k[:, :, :, f])  # multiply, then sum
     if args.bias is not None:
         out += args.bias  # one number per filter, broadcast over (N, H', W')
-    return _caller_layout(out, args.form)
+    return to_caller_layout(out, args.form)
 
 
 def im2col(x, kernel_size, *, stride=1, padding="valid", dilation=1):
@@ -324,4 +282,4 @@ def conv2d(x, kernel, bias=None, *, stride=1, padding="valid", dilation=1):
     out = _conv_engine.correlate(x_pad, args.kernel, args.stride, args.dilation, args.out_hw)
     if args.bias is not None:
         out += args.bias
-    return _caller_layout(out, args.form)
+    return to_caller_layout(out, args.form)

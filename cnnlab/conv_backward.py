@@ -35,6 +35,7 @@ import numpy as np
 
 from ._validate import as_float_array, check_pair
 from .conv import conv2d
+from .layouts import CONV_KERNEL, promote
 from .padding import pad2d
 from .shapes import output_shape, resolve_padding
 
@@ -56,29 +57,8 @@ class _BackwardInputs:
 
 def _check_backward(x, kernel, grad_output, stride, padding, dilation) -> _BackwardInputs:
     """Validate the arguments as conv2d does, then the upstream gradient's shape."""
-    x = as_float_array(x, "x", ndims=(2, 3, 4))
-    k = as_float_array(kernel, "kernel", ndims=(2, 4))
+    x4, k4, form = promote(x, kernel, CONV_KERNEL)
     g = as_float_array(grad_output, "grad_output")
-    if k.ndim == 2 and x.ndim != 2:
-        raise ValueError(
-            f"kernel has shape {k.shape}, a 2-D kernel for a 2-D (H, W) image, but x has shape "
-            f"{x.shape}. For an image with C channels give a kernel of shape "
-            f"(kh, kw, C, filters), e.g. (3, 3, {x.shape[-1]}, 1)."
-        )
-    form = "hw" if k.ndim == 2 else ("nhwf" if x.ndim == 4 else "hwf")
-    x4 = x[None, :, :, None] if x.ndim == 2 else (x[None] if x.ndim == 3 else x)
-    k4 = k[:, :, None, None] if k.ndim == 2 else k
-    if x4.shape[-1] != k4.shape[2]:
-        raise ValueError(
-            f"channel mismatch: x has {x4.shape[-1]} channel(s) (shape {x.shape}) but kernel "
-            f"has shape {k.shape}, i.e. C_in={k.shape[2]}. The kernel's third axis must "
-            f"equal the number of input channels ({x4.shape[-1]})."
-        )
-    if 0 in k4.shape:
-        raise ValueError(
-            f"kernel must not be empty (every axis at least 1, as tf.nn.conv2d requires too); "
-            f"got kernel shape {k.shape} for x of shape {x.shape}."
-        )
     kh, kw, _, n_filters = k4.shape
     stride, dilation = check_pair(stride, "stride"), check_pair(dilation, "dilation")
     hw = x4.shape[1:3]
@@ -92,7 +72,7 @@ def _check_backward(x, kernel, grad_output, stride, padding, dilation) -> _Backw
     if g.shape != expected:
         raise ValueError(
             f"grad_output must have shape {expected}, the shape of conv2d's output for x of "
-            f"shape {x.shape} and kernel of shape {k.shape} (stride={stride}, padding={pads}, "
+            f"shape {np.shape(x)} and kernel of shape {np.shape(kernel)} (stride={stride}, padding={pads}, "
             f"dilation={dilation}): one upstream gradient per output value. Got shape {g.shape}."
         )
     g4 = g.reshape(x4.shape[0], out_h, out_w, n_filters)

@@ -38,6 +38,7 @@ import numpy as np
 
 from ._validate import as_float_array, check_int, check_pair, describe
 from .conv import conv2d
+from .layouts import TRANSPOSED_KERNEL, promote, promote_bias, to_caller_layout
 from .shapes import output_size, padding_amounts, resolve_padding
 
 __all__ = ["conv2d_transpose", "conv2d_transpose_naive", "conv_matrix", "transposed_output_size"]
@@ -192,34 +193,8 @@ class _TransposeInputs:
 
 def _check_transpose(x, kernel, bias, stride, padding, output_padding, dilation):
     """Validate and promote the arguments of conv2d_transpose / conv2d_transpose_naive."""
-    x = as_float_array(x, "x", ndims=(2, 3, 4))
-    k = as_float_array(kernel, "kernel", ndims=(2, 4))
-    dtype = np.result_type(x.dtype, k.dtype)
-    if k.ndim == 2:
-        if x.ndim != 2:
-            raise ValueError(
-                f"kernel has shape {k.shape}, a 2-D kernel for a 2-D (H, W) input, but x has "
-                f"shape {x.shape}. For an input with C_in channels give a kernel of shape "
-                f"(kh, kw, C_out, C_in), Keras's Conv2DTranspose layout, e.g. "
-                f"(3, 3, 1, {x.shape[-1]})."
-            )
-        x4, k4, form = x[None, :, :, None], k[:, :, None, None], "hw"
-    else:
-        form = "nhwf" if x.ndim == 4 else "hwf"
-        x4 = x[None, :, :, None] if x.ndim == 2 else (x[None] if x.ndim == 3 else x)
-        k4 = k
-        if x4.shape[-1] != k4.shape[3]:
-            raise ValueError(
-                f"channel mismatch: x has {x4.shape[-1]} channel(s) (shape {x.shape}) but kernel "
-                f"has shape {k.shape}, i.e. C_in={k.shape[3]}. The kernel is laid out "
-                f"(kh, kw, C_out, C_in) as in Keras's Conv2DTranspose: its last axis must equal "
-                f"the number of input channels ({x4.shape[-1]})."
-            )
-    if 0 in k4.shape:
-        raise ValueError(
-            f"kernel must not be empty (every axis at least 1); got kernel shape {k.shape} for x "
-            f"of shape {x.shape}."
-        )
+    x4, k4, form = promote(x, kernel, TRANSPOSED_KERNEL)
+    dtype = np.result_type(x4.dtype, k4.dtype)
     kh, kw, c_out, _ = k4.shape
     stride = check_pair(stride, "stride")
     dilation = check_pair(dilation, "dilation")
@@ -243,17 +218,9 @@ def _check_transpose(x, kernel, bias, stride, padding, output_padding, dilation)
     h, w = x4.shape[1:3]
     oh, ph = _transposed_axis(h, kh, stride[0], specs[0], ops[0], dilation[0], "rows")
     ow, pw = _transposed_axis(w, kw, stride[1], specs[1], ops[1], dilation[1], "columns")
-    b = None
-    if bias is not None:
-        b = as_float_array(bias, "bias")
-        if b.ndim == 0:
-            b = np.full(c_out, b, dtype)
-        elif b.shape != (c_out,):
-            raise ValueError(
-                f"bias must be a scalar or have shape ({c_out},), one value per output channel "
-                f"(C_out, the kernel's third axis); got shape {b.shape}."
-            )
-        b = b.astype(dtype, copy=False)
+    b = promote_bias(
+        bias, c_out, dtype, "one value per output channel (C_out, the kernel's third axis)"
+    )
     x4, k4 = x4.astype(dtype, copy=False), k4.astype(dtype, copy=False)
     return _TransposeInputs(x4, k4, b, stride, dilation, (ph, pw), (oh, ow), form)
 
@@ -269,15 +236,6 @@ def _crop(canvas, pads, out_hw):
     out = np.zeros((canvas.shape[0], oh, ow, canvas.shape[3]), dtype=canvas.dtype)
     kept = canvas[:, top : top + oh, left : left + ow]
     out[:, : kept.shape[1], : kept.shape[2]] = kept
-    return out
-
-
-def _caller_layout(out, form):
-    """(N, H', W', C_out) back to the caller's layout: (H', W'), (H', W', C_out) or unchanged."""
-    if form == "hw":
-        return out[0, :, :, 0]
-    if form == "hwf":
-        return out[0]
     return out
 
 
@@ -358,7 +316,7 @@ def conv2d_transpose_naive(
     out = _crop(canvas, args.pads, args.out_hw)
     if args.bias is not None:
         out += args.bias  # one number per output channel, on every position
-    return _caller_layout(out, args.form)
+    return to_caller_layout(out, args.form)
 
 
 def conv2d_transpose(
@@ -477,7 +435,7 @@ def conv2d_transpose(
     out = _crop(canvas, args.pads, args.out_hw)
     if args.bias is not None:
         out += args.bias
-    return _caller_layout(out, args.form)
+    return to_caller_layout(out, args.form)
 
 
 def conv_matrix(input_hw, kernel, *, stride=1, padding="valid", dilation=1):
