@@ -52,7 +52,7 @@ CASE_IDS = ["fixture", *(p.stem for p in NOTEBOOKS)]
 VOILA_NOTEBOOK = ROOT / os.environ.get("CNNLAB_VOILA_NOTEBOOK", "notebooks/dashboard.ipynb")
 # Explorers that show no picture (the readout text must still change), with the reason.
 EXPLORERS_WITHOUT_PICTURE = {
-    "09": "the architecture explorer shows each layer's shape and parameter count as a table",
+    "11": "the architecture explorer shows each layer's shape and parameter count as a table",
 }
 KERNEL_SIZE_LABEL = re.compile(r"^\s*kernel size\s*:?\s*$", re.I)
 
