@@ -12,27 +12,9 @@ scikit-learn.
 
 from __future__ import annotations
 
+from . import mnist
 from .digits import digits_as_mnist, load_digits_flat
 from .idx import read_idx
-from .mnist import (
-    FASHION_MNIST_CLASSES,
-    MNIST_CLASSES,
-    SOURCES,
-    Dataset,
-    DataUnavailableError,
-    load_fashion_mnist,
-    load_mnist,
-)
+from .mnist import *  # noqa: F403 (the loaders, Dataset and the source chain: mnist.__all__)
 
-__all__ = [
-    "FASHION_MNIST_CLASSES",
-    "MNIST_CLASSES",
-    "SOURCES",
-    "DataUnavailableError",
-    "Dataset",
-    "digits_as_mnist",
-    "load_digits_flat",
-    "load_fashion_mnist",
-    "load_mnist",
-    "read_idx",
-]
+__all__ = [*mnist.__all__, "digits_as_mnist", "load_digits_flat", "read_idx"]

@@ -558,11 +558,8 @@ def load_fashion_mnist(*, data_dir=None, sources=SOURCES, n_train=None, n_test=N
 
     Raises
     ------
-    ValueError
-        If a file found in the data directory is damaged (the message names it), or an option
-        is invalid.
-    DataUnavailableError
-        If no source in ``sources`` has the data.
+    ValueError, DataUnavailableError
+        As :func:`load_mnist` does.
 
     Notes
     -----
