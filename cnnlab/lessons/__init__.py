@@ -4,6 +4,7 @@
   ``SlidingWindow``, ``curve_patch``, ``coverage_count``, ``leftover``.
 * :mod:`~cnnlab.lessons.layer_stacks` (notebook 04): ``same_padding_table``, ``volume_shapes``.
 * :mod:`~cnnlab.lessons.pooling_shift` (notebook 05): ``shift_robustness``.
+* :mod:`~cnnlab.lessons.transposed` (notebook 07): ``transpose_views``, ``TransposeViews``.
 * :mod:`~cnnlab.lessons.vanishing` (notebook 08): ``chain_gradient``.
 * :mod:`~cnnlab.lessons.dropout_mlp` (notebook 09): ``digits_split``, ``DropoutMLP``,
   ``train_mlp``, ``overfitting_experiment``.
@@ -50,6 +51,7 @@ from .sliding_window import (
     example_6x6,
     leftover,
 )
+from .transposed import TransposeViews, transpose_views
 from .vanishing import chain_gradient, check_activation
 
 __all__ = [
@@ -61,6 +63,7 @@ __all__ = [
     "OverfittingResult",
     "ShiftRobustness",
     "SlidingWindow",
+    "TransposeViews",
     "align_target",
     "chain_gradient",
     "check_activation",
@@ -81,5 +84,6 @@ __all__ = [
     "same_padding_table",
     "shift_robustness",
     "train_mlp",
+    "transpose_views",
     "volume_shapes",
 ]
