@@ -12,6 +12,8 @@ here, found in its topic's module on first use::
     cnnlab.checks.padding          03 · Padding
     cnnlab.checks.stride           04 · Stride (and dilation)
     cnnlab.checks.pooling          05 · Pooling
+    cnnlab.checks.learning         06 · How a network learns
+    cnnlab.checks.channels         07 · Channels, 1×1 and transposed convolution
     cnnlab.checks.activations      08 · ReLU and softplus
     cnnlab.checks.dropout          09 · Dropout
     cnnlab.checks.dense            10 · The fully connected layer
@@ -45,6 +47,8 @@ TOPICS = (
     "padding",
     "stride",
     "pooling",
+    "learning",
+    "channels",
     "activations",
     "dropout",
     "dense",
