@@ -99,7 +99,8 @@ def test_interior_overlaps_are_even_exactly_when_the_stride_divides_the_kernel(k
     ("kwargs", "message"),
     [
         ({"stride": 2, "output_padding": 2}, "output_padding must be smaller than the stride"),
-        ({"padding": 3}, "padding"),
+        ({"padding": 3}, "padding along the rows crops"),
+        ({"padding": 3, "stride": 2, "output_padding": 1}, "cuts off every one of the rows"),
         ({"stride": 0}, "stride"),
     ],
 )

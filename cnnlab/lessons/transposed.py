@@ -192,8 +192,8 @@ def transpose_views(x, kernel, *, stride=1, padding=0, output_padding=0) -> Tran
     Raises
     ------
     ValueError
-        Empty input, output padding not below the stride, padding that leaves no output (the
-        sentence of :func:`cnnlab.conv2d_transpose`).
+        Empty input, output padding not below the stride (the sentence of
+        :func:`cnnlab.conv2d_transpose`), padding that leaves no output.
 
     Examples
     --------
@@ -216,6 +216,13 @@ def transpose_views(x, kernel, *, stride=1, padding=0, output_padding=0) -> Tran
     a = check_int(output_padding, "output_padding", minimum=0)
     output = conv2d_transpose(x, k, stride=s, padding=p, output_padding=a)  # checks the rest
     (h, w), (kh, kw), (oh, ow) = x.shape, k.shape, output.shape
+    if oh == 0 or ow == 0:
+        axis, i, kk, o = ("rows", h, kh, oh) if oh == 0 else ("columns", w, kw, ow)
+        raise ValueError(
+            f"padding={p} cuts off every one of the {axis}: (i − 1)·s + k − 2p + a = "
+            f"({i} − 1)·{s} + {kk} − 2·{p} + {a} = {o}. Use a padding of at most "
+            f"{((i - 1) * s + kk + a - 1) // 2}."
+        )
 
     # 1 · insert zeros, pad by k − 1 (plus a at the bottom/right), cut p off, convolve rotated
     spread = np.zeros(((h - 1) * s + 1, (w - 1) * s + 1))

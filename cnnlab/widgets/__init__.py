@@ -10,6 +10,7 @@ explorer                          notebooks                  module
 :class:`ConvExplorer`             00-04, dashboard           :mod:`.conv`
 :class:`StepExplorer`             01, 03, 04, dashboard      :mod:`.step`
 :class:`PoolExplorer`             05                         :mod:`.pool`
+:class:`TransposeExplorer`        07                         :mod:`.transpose`
 :class:`ActivationExplorer`       08                         :mod:`.activation`
 :class:`DropoutExplorer`          09                         :mod:`.dropout`
 :class:`FCExplorer`               10                         :mod:`.dense`
@@ -82,6 +83,7 @@ from .pool import PoolExplorer, pool_explorer
 from .progress import progress_callback
 from .settings import ConvSettings, FrozenArray
 from .step import StepExplorer, step_explorer
+from .transpose import TransposeExplorer, transpose_explorer
 
 __all__ = [
     "CUSTOM",
@@ -103,6 +105,7 @@ __all__ = [
     "KernelChoice",
     "PoolExplorer",
     "StepExplorer",
+    "TransposeExplorer",
     "activation_explorer",
     "cnn_explorer",
     "conv_controls",
@@ -116,4 +119,5 @@ __all__ = [
     "pool_explorer",
     "progress_callback",
     "step_explorer",
+    "transpose_explorer",
 ]
