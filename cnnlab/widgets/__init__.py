@@ -10,6 +10,7 @@ explorer                          notebooks                  module
 :class:`ConvExplorer`             00-04, dashboard           :mod:`.conv`
 :class:`StepExplorer`             01, 03, 04, dashboard      :mod:`.step`
 :class:`PoolExplorer`             05                         :mod:`.pool`
+:class:`BackpropExplorer`         06                         :mod:`.backprop`
 :class:`TransposeExplorer`        07                         :mod:`.transpose`
 :class:`ActivationExplorer`       08                         :mod:`.activation`
 :class:`DropoutExplorer`          09                         :mod:`.dropout`
@@ -63,6 +64,7 @@ Adding an explorer
 from __future__ import annotations
 
 from .activation import ActivationExplorer, activation_explorer
+from .backprop import BackpropExplorer, backprop_explorer
 from .base import Explorer, ImageExplorer, ImageKernelExplorer, ImageKernelSettings
 from .cnn import CNNExplorer, cnn_explorer
 from .controls import (
@@ -90,6 +92,7 @@ __all__ = [
     "FIXED_SIZE_KERNELS",
     "MAX_UPLOAD_PIXELS",
     "ActivationExplorer",
+    "BackpropExplorer",
     "CNNExplorer",
     "ConvExplorer",
     "ConvSettings",
@@ -107,6 +110,7 @@ __all__ = [
     "StepExplorer",
     "TransposeExplorer",
     "activation_explorer",
+    "backprop_explorer",
     "cnn_explorer",
     "conv_controls",
     "conv_explorer",
