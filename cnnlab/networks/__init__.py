@@ -8,6 +8,9 @@
   ``in_jupyter_kernel``.
 * :mod:`~cnnlab.networks.inspection` (notebooks 08, 11, 12): ``first_layer_filters``,
   ``feature_maps``, ``confusion_matrix``, ``grad_cam``, ``layer_gradient_norms``.
+* :mod:`~cnnlab.networks.model_inspector` (notebooks 11, 12): ``ModelInspector`` (any Keras
+  CNN's layer table, feature maps and one unit recomputed by cnnlab), ``ModelRow``, ``Unit``;
+  what :class:`cnnlab.widgets.ModelExplorer` shows.
 
 Importing this package does not import TensorFlow: each function imports Keras (and
 TensorFlow) inside, the first call takes a few seconds. Every public name is also available
@@ -25,11 +28,15 @@ from .inspection import (
     grad_cam,
     layer_gradient_norms,
 )
+from .model_inspector import ModelInspector, ModelRow, Unit
 from .training import EarlyStop, early_stopping_epoch, learn_kernel_keras, make_dataset, set_seed
 
 __all__ = [
     "EarlyStop",
     "LayerRow",
+    "ModelInspector",
+    "ModelRow",
+    "Unit",
     "build_cnn",
     "confusion_matrix",
     "early_stopping_epoch",

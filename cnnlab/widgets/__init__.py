@@ -17,6 +17,7 @@ explorer                          notebooks                  module
 :class:`FCExplorer`               10                         :mod:`.dense`
 :class:`CNNExplorer`              11                         :mod:`.cnn`
 :class:`FilterExplorer`           12                         :mod:`.filter`
+:class:`ModelExplorer`            11, 12                     :mod:`.model`
 ================================  =========================  ========================
 
 Each keeps controls (:mod:`.controls`), compute (the cnnlab core, cached on frozen settings,
@@ -81,6 +82,7 @@ from .conv import ConvExplorer, conv_explorer, conv_feature_map
 from .dense import FCExplorer, fc_explorer
 from .dropout import DropoutExplorer, dropout_explorer
 from .filter import FilterExplorer, filter_explorer
+from .model import ModelExplorer, model_explorer
 from .pool import PoolExplorer, pool_explorer
 from .progress import progress_callback
 from .settings import ConvSettings, FrozenArray
@@ -106,6 +108,7 @@ __all__ = [
     "ImageKernelExplorer",
     "ImageKernelSettings",
     "KernelChoice",
+    "ModelExplorer",
     "PoolExplorer",
     "StepExplorer",
     "TransposeExplorer",
@@ -120,6 +123,7 @@ __all__ = [
     "fc_explorer",
     "filter_explorer",
     "kernel_sizes",
+    "model_explorer",
     "pool_explorer",
     "progress_callback",
     "step_explorer",
