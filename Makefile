@@ -7,6 +7,8 @@
 #   make check       the quick loop: lint + unit tests and doctests (no notebooks, no browser)
 #   make lint        ruff check + ruff format --check;  make format: fix what ruff can
 #   make figures     regenerate imgs/;  make nav: regenerate navigation links and the index
+#   make site        the course as a static site in site/ whose explorers still respond with
+#                    no kernel (tools/site/); SITE_ARGS="--only 01 03" builds a part
 #   make benchmarks  print speed and memory figures (import time, conv2d, explorers, notebooks,
 #                    MNIST); measurements, not pass/fail tests
 # Requires Python >= 3.10 with the venv module (Debian/Ubuntu: apt-get install python3-venv).
@@ -22,7 +24,7 @@ LAB_ARGS ?=
 # The unit tests: everything except executing notebooks, training models and driving a browser.
 QUICK_TESTS := -m "not slow and not browser"
 
-.PHONY: lab test check lint format figures nav benchmarks clean
+.PHONY: lab test check lint format figures nav site benchmarks clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "cnnlab needs Python >= 3.10; found " + sys.version.split()[0])'
@@ -65,6 +67,13 @@ figures: $(STAMP)
 
 nav: $(STAMP)
 	$(BIN)/python tools/make_nav.py
+
+# Executes every notebook (minutes; the executed copies are cached in site/_cache under a hash
+# of the notebook and of cnnlab, so a rebuild runs only what changed), exports each explorer
+# over a small grid of settings and prints the pages' sizes. Offline; see tools/site/README.md.
+SITE_ARGS ?=
+site: $(STAMP)
+	$(BIN)/python tools/site/build.py $(SITE_ARGS)
 
 benchmarks: $(STAMP)
 	$(BIN)/python benchmarks/bench_import.py
