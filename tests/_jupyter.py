@@ -290,6 +290,28 @@ def missing_sliders(nb) -> list[str]:
 
 # ----------------------------------------------------------------------------- servers
 
+#: One cell per explorer, as the notebooks build them, on the 512x512 camera image: the
+#: projector-layout browser test and ``benchmarks/bench_browser.py`` open one notebook each.
+EXPLORER_CELLS = {
+    "conv": 'ex = cw.conv_explorer("camera", "sobel vertical")',
+    "step": 'ex = cw.step_explorer(kernel="box blur")',
+    "pool": 'ex = cw.pool_explorer("camera", source="conv feature map")',
+    "activation": 'ex = cw.activation_explorer(image="camera", kernel="sobel vertical")',
+    "dropout": 'ex = cw.dropout_explorer(image="camera", kernel="sobel vertical", rate=0.5)',
+    "dense": 'ex = cw.fc_explorer(image="camera", input_size=28, kernel_size=3, filters=32)',
+    "filter": "ex = cw.filter_explorer()",
+}
+
+
+def write_explorer_notebooks(folder: Path, names: Sequence[str] = tuple(EXPLORER_CELLS)) -> None:
+    """Write ``NAME.ipynb`` (imports, the explorer as ``ex``, shown) for each name into ``folder``."""
+    for name in names:
+        nb = nbformat.v4.new_notebook()
+        source = f"import cnnlab.widgets as cw\n{EXPLORER_CELLS[name]}\nex"
+        nb.cells = [nbformat.v4.new_code_cell(source)]
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+        nbformat.write(nb, Path(folder) / f"{name}.ipynb")
+
 
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that is free right now."""

@@ -21,12 +21,14 @@ from pathlib import Path
 import nbformat
 import pytest
 from _jupyter import (
+    EXPLORER_CELLS,
     FIXTURE_NOTEBOOK,
     ROOT,
     budget_seconds,
     notebook_paths,
     start_jupyterlab,
     start_voila,
+    write_explorer_notebooks,
 )
 
 pytestmark = pytest.mark.browser
@@ -353,6 +355,151 @@ def test_voila_dashboard_reacts_to_keyboard(chromium):
     finally:
         page.close()
         server.stop()
+
+
+# ------------------------------------------------------------------ projector layout
+PROJECTOR = {"width": 1280, "height": 720}
+MIN_FONT_PX = 16
+# In the page, for the explorer around ``element`` scrolled to the top of the notebook: what is
+# outside the visible part of the notebook, which labels are cut off, which text is too small,
+# and which disabled controls give no reason. Boxes are compared with a 1-pixel tolerance.
+JS_LAYOUT = """(element) => {
+  const minFont = MIN_FONT;
+  const area = element.closest('.jp-OutputArea-output');
+  const explorer = area.querySelector('.cnnlab-explorer');
+  explorer.scrollIntoView({block: 'start'});
+  let scroller = explorer.closest('.jp-WindowedPanel-outer') || explorer.parentElement;
+  while (scroller && !/(auto|scroll)/.test(getComputedStyle(scroller).overflowY)) {
+    scroller = scroller.parentElement;
+  }
+  const s = scroller ? scroller.getBoundingClientRect() : {top: 0, left: 0, bottom: 1e9, right: 1e9};
+  const view = {top: Math.max(0, s.top), left: Math.max(0, s.left),
+                bottom: Math.min(innerHeight, s.bottom), right: Math.min(innerWidth, s.right)};
+  const shown = (e) => e.offsetParent !== null && e.getClientRects().length > 0;
+  const name = (e) => (e.querySelector('.widget-label') || e).textContent.trim().slice(0, 40)
+    || e.className;
+  const outside = (e) => {
+    const r = e.getBoundingClientRect();
+    return r.width < 1 || r.height < 1 || r.top < view.top - 1 || r.left < view.left - 1
+      || r.bottom > view.bottom + 1 || r.right > view.right + 1;
+  };
+  const main = explorer.querySelector('img.cnnlab-main-picture');
+  const sliders = [...explorer.querySelectorAll('.widget-slider')].filter(shown)
+    .filter(e => !e.classList.contains('mod-disabled') && !e.querySelector('[disabled]'));
+  const out = [];
+  if (main && outside(main)) out.push('main picture');
+  for (const e of sliders) if (outside(e)) out.push('slider ' + name(e));
+  const column = explorer.querySelector('.cnnlab-control-column');
+  if (column) {  // no control sticks out of its column (cut off by the grid or the frame)
+    const c = column.getBoundingClientRect();
+    for (const e of column.querySelectorAll('.widget-inline-hbox, .widget-toggle-button')) {
+      const r = e.getBoundingClientRect();
+      if (shown(e) && (r.left < c.left - 1 || r.right > c.right + 1)) {
+        out.push(`control sticking out of the controls column: ${name(e)} (${Math.round(r.left)}`
+          + `-${Math.round(r.right)} px, the column ${Math.round(c.left)}-${Math.round(c.right)})`);
+      }
+    }
+  }
+  const cut = [];
+  const labelled = '.widget-label, .widget-toggle-button, .widget-button, .widget-readout, '
+    + '.cnnlab-caption, .widget-upload';
+  for (const e of explorer.querySelectorAll(labelled)) {
+    if (shown(e) && e.scrollWidth > e.clientWidth + 1) cut.push(e.textContent.trim());
+  }
+  const small = new Set();
+  const walker = document.createTreeWalker(explorer, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const t = walker.currentNode, e = t.parentElement;
+    if (!t.textContent.trim() || !e || !shown(e) || e.closest('style, script, option')) continue;
+    const px = parseFloat(getComputedStyle(e).fontSize);
+    if (px < minFont) small.add(`${t.textContent.trim().slice(0, 30)} (${px}px)`);
+  }
+  const unexplained = [];
+  for (const e of explorer.querySelectorAll('.jupyter-widgets')) {
+    const off = e.querySelector(':scope > [disabled], :scope > .noUi-target[disabled], '
+      + ':scope .widget-toggle-button[disabled]') || e.matches('[disabled]');
+    if (shown(e) && off && !e.closest('[title]')) unexplained.push(name(e));
+  }
+  return {outside: out, cut: cut, small: [...small], unexplained: unexplained,
+          sliders: sliders.length, main: !!main,
+          view: [view.left, view.top, view.right, view.bottom].map(Math.round)};
+}""".replace("MIN_FONT", str(MIN_FONT_PX))
+
+
+@pytest.fixture(scope="module")
+def projector(chromium, tmp_path_factory):
+    """JupyterLab serving one small notebook per explorer, a 1280×720 page, sidebars closed."""
+    folder = tmp_path_factory.mktemp("explorers")
+    write_explorer_notebooks(folder)
+    server, token = start_jupyterlab(folder)
+    page = chromium.new_page(viewport=PROJECTOR)
+    page.set_default_timeout(60_000)
+    state = {"server": server, "token": token, "page": page, "loaded": False, "root": folder}
+    yield state
+    page.close()
+    server.stop()
+
+
+@pytest.mark.parametrize("name", list(EXPLORER_CELLS))
+def test_explorer_fits_a_projector(projector, name):
+    """At 1280×720 the main picture and its sliders are in view together; labels whole, text big.
+
+    Each explorer is scrolled to the top of the notebook; its main picture and every enabled
+    slider must lie inside the visible part of the notebook (bounding boxes), no label, button
+    or caption may be cut off (scrollWidth > clientWidth), every text must be at least 16 px,
+    and a disabled control must say why (a tooltip).
+    """
+    page = projector["page"]
+    path = projector["root"] / f"{name}.ipynb"
+    rel = path.name
+    try:
+        if not projector["loaded"]:
+            page.goto(f"{projector['server'].base_url}/lab/tree/{rel}?token={projector['token']}")
+            projector["loaded"] = True
+        else:
+            page.evaluate(
+                "async (p) => { await window.jupyterapp.commands.execute('docmanager:open', "
+                "{path: p}); }",
+                rel,
+            )
+        _wait(
+            page,
+            lambda: (s := page.evaluate(JS_CURRENT)) and s["path"] == rel and s["kernel"] == "idle",
+            120,
+            f"{rel} to open with an idle kernel",
+        )
+        page.evaluate(
+            "() => { const s = window.jupyterapp.shell; s.collapseLeft(); s.collapseRight(); }"
+        )
+        state = _run_all(page, path)
+        assert state["errors"] == [], f"cells raised: {state['errors']}"
+        explorer = page.locator(".cnnlab-explorer").first
+        explorer.wait_for()
+        _wait(
+            page,
+            lambda: page.locator("img.cnnlab-main-picture").count() > 0,
+            60,
+            "the explorer's main picture",
+        )
+        page.wait_for_timeout(800)  # pictures decoded and laid out
+        report = explorer.evaluate(JS_LAYOUT)
+        _screenshot(page, f"projector-{name}")
+        assert report["main"], "no picture is marked as the explorer's main picture"
+        assert report["sliders"] > 0, "no enabled slider found"
+        assert report["outside"] == [], (
+            f"not in view at 1280×720 with the explorer scrolled to the top (visible part "
+            f"{report['view']}): {report['outside']}"
+        )
+        assert report["cut"] == [], f"labels cut off: {report['cut']}"
+        assert report["small"] == [], f"text smaller than {MIN_FONT_PX} px: {report['small']}"
+        assert report["unexplained"] == [], f"disabled without a tooltip: {report['unexplained']}"
+    except Exception:
+        _screenshot(page, f"FAILED-projector-{name}")
+        print(projector["server"].log_tail())
+        raise
+    finally:
+        if page.evaluate(JS_CURRENT):
+            page.evaluate(JS_CLOSE)
 
 
 def test_chromium_absence_is_reported(monkeypatch, tmp_path):

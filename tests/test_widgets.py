@@ -66,15 +66,16 @@ def drawn_indices(data, shape, side=SIDE):
     """The colormap indices of an ``(h, w)`` array drawn (enlarged) at the top left of ``data``."""
     img = Image.open(io.BytesIO(data))
     assert img.mode == "P", "colour-mapped panels are palette PNGs"
-    k = png.scale_for(shape, side)
-    pixels = np.asarray(img)[: shape[0] * k : k, : shape[1] * k : k]
-    assert pixels.shape == tuple(shape)
+    k, f = png.scale_for(shape, side), png.reduction_for(shape, side)
+    h, w = -(-shape[0] // f), -(-shape[1] // f)  # arrays larger than the panel: block means
+    pixels = np.asarray(img)[: h * k : k, : w * k : k]
+    assert pixels.shape == (h, w)
     return pixels
 
 
 def assert_drawn(explorer, panel, values):
-    """The panel shows exactly ``values`` in the colours of cnnlab.plotting."""
-    idx, name, _ = png.color_indices(values)
+    """The panel shows exactly ``values`` in the colours of cnnlab.plotting (block means if big)."""
+    idx, name, _ = png.shrunk_indices(values, png.reduction_for(values.shape, explorer.side))
     shown = drawn_indices(explorer.panels[panel].value, values.shape, explorer.side)
     np.testing.assert_array_equal(shown, idx)
 
@@ -298,6 +299,22 @@ def test_conv_explorer_dilation_and_padding_modes():
         np.testing.assert_allclose(ex.result, expected, rtol=1e-5, atol=1e-6)
         assert not np.allclose(ex.result[0], zero[0])  # the border differs from zero padding
         np.testing.assert_allclose(ex.result[2:-2, 2:-2], zero[2:-2, 2:-2], rtol=1e-5)
+
+
+def test_big_maps_are_sent_at_about_their_displayed_size():
+    """A 510×510 feature map in a 320-px panel: 255×255 means of 2×2 blocks, full-map colours."""
+    ex = conv_explorer()  # camera, vertical Sobel, default panels
+    fmap = ex.result
+    assert ex.side == 320 and fmap.shape == (510, 510)
+    assert png.png_size(ex.panels["feature map"].value) == (255, 255)
+    lo, hi = -np.abs(fmap).max(), np.abs(fmap).max()  # the colour bar's limits: the whole map
+    block = fmap[100:102, 200:202].mean()
+    expected = min(255, int((block - lo) / (hi - lo) * 256))
+    shown = np.asarray(Image.open(io.BytesIO(ex.panels["feature map"].value)))
+    assert shown[50, 100] == expected
+    assert ex.colorbars["feature map"].value == pictures.ColorBar().png("RdBu_r", lo, hi)
+    big = conv_explorer(display_side=512)  # a panel as large as the map: every pixel
+    assert png.png_size(big.panels["feature map"].value) == (510, 510)
 
 
 def test_conv_explorer_on_the_camera():

@@ -48,7 +48,7 @@ class ActivationExplorer(ImageKernelExplorer):
     beta : float, default 1.0
         Softplus sharpness (:func:`cnnlab.softplus`).
     display_side : int, optional
-        Pixels of the longer side of the image panels (default 512); smaller renders faster.
+        Pixels of the longer side of the image panels (default :data:`~cnnlab.widgets.base.PANEL_SIDE`, 320: about their displayed size; larger arrays are sent as block means); smaller renders faster.
 
     Attributes
     ----------
@@ -63,6 +63,7 @@ class ActivationExplorer(ImageKernelExplorer):
     """
 
     title = "Activation explorer"
+    main_panel = "after activation"
 
     def __init__(
         self,
@@ -99,7 +100,9 @@ class ActivationExplorer(ImageKernelExplorer):
 
     def _react(self, change):
         super()._react(change)
-        self.controls["beta"].disabled = self.controls["activation"].value != "softplus"
+        beta = self.controls["beta"]
+        beta.disabled = self.controls["activation"].value != "softplus"
+        beta.tooltip = "off: β only shapes softplus" if beta.disabled else None
 
     def _settings(self):
         return ActivationSettings(

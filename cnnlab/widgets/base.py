@@ -32,7 +32,14 @@ import numpy as np
 from ..shapes import explain_output_shape
 from .controls import ImageChoice, KernelChoice, conv_settings
 from .pictures import ColorBar
-from .png import DISPLAY_SIDE, array_to_png, blank_png, color_indices, indices_png, scale_for
+from .png import (
+    array_to_png,
+    blank_png,
+    indices_png,
+    reduction_for,
+    scale_for,
+    shrunk_indices,
+)
 from .settings import ConvSettings, FrozenArray
 
 __all__ = [
@@ -47,6 +54,13 @@ __all__ = [
 # The shared sliders come first in every explorer, in the same places; file choosers last.
 _FIRST = ("kernel size", "stride", "padding", "padding preset", "padding mode", "dilation")
 _LAST = ("image", "upload", "kernel", "custom kernel")
+# Projector layout (1280×720): controls in a column beside the pictures, every picture at
+# most as tall as the window leaves room for, text of at least 16 px, no label cut off.
+#: Default ``display_side`` of the explorers: about the size a panel is displayed at 1280×720
+#: beside the controls (225-350 px), so a 512×512 image is sent as 256×256 block means.
+PANEL_SIDE = 320
+#: Width of the controls column: one column of controls, two (explorers with sections).
+CONTROLS_WIDTH = ("400px", "620px")
 _CSS = """<style>
 .cnnlab-explorer {
   --jp-widgets-font-size: 17px;
@@ -55,11 +69,20 @@ _CSS = """<style>
 }
 .cnnlab-explorer .widget-label, .cnnlab-explorer .widget-readout,
 .cnnlab-explorer .widget-toggle-button, .cnnlab-explorer .widget-button,
-.cnnlab-explorer .widget-dropdown select, .cnnlab-explorer textarea {
+.cnnlab-explorer .widget-dropdown select, .cnnlab-explorer textarea,
+.cnnlab-explorer .widget-upload {
   font-size: 17px;
 }
 .cnnlab-explorer .widget-readout { min-width: 44px; font-weight: bold; }
 .cnnlab-explorer .cnnlab-caption { font-size: 18px; font-weight: bold; text-align: center; }
+.cnnlab-explorer .widget-toggle-buttons { flex-wrap: wrap; height: auto; row-gap: 4px; }
+.cnnlab-explorer .widget-toggle-buttons .widget-toggle-button {
+  width: auto !important; min-width: 56px; padding: 0 10px; overflow: visible;
+}
+.cnnlab-explorer .widget-toggle-buttons .widget-label { flex: 0 0 auto; }
+.cnnlab-explorer .cnnlab-picture img, .cnnlab-explorer img.cnnlab-picture {
+  max-height: calc(100vh - 250px); object-fit: contain;
+}
 </style>"""
 
 
@@ -69,11 +92,11 @@ def _caption(text=""):
     return w
 
 
-def _control_grid(children, columns):
+def _control_grid(children, columns, cell="280px"):
     return widgets.GridBox(
         children,
         layout=widgets.Layout(
-            grid_template_columns=f"repeat({columns}, minmax(280px, 1fr))",
+            grid_template_columns=f"repeat({columns}, minmax({cell}, 1fr))",
             grid_gap="6px 18px",
             width="100%",
         ),
@@ -102,11 +125,11 @@ def section_heading(title) -> str:
     )
 
 
-def _section(title, children, columns):
+def _section(title, children, columns, cell="280px"):
     """Controls that belong to one layer, in a framed box with a title."""
     heading = widgets.HTML(value=section_heading(title))
     return widgets.VBox(
-        [heading, _control_grid(children, columns)],
+        [heading, _control_grid(children, columns, cell)],
         layout=widgets.Layout(
             border="2px solid #0072B2", padding="6px 12px", margin="8px 0 4px 0", width="100%"
         ),
@@ -125,12 +148,12 @@ class DrawnMap(NamedTuple):
 
 def _draw_map(values, side, *, frame=None, **colours) -> DrawnMap:
     arr = np.asarray(values)
-    k = scale_for(arr.shape, side)
     if arr.ndim != 2:
         return DrawnMap(array_to_png(arr, side=side, frame=frame, **colours), None, (), 0, 0)
-    idx, cmap, limits = color_indices(arr, **colours)
-    png = indices_png(idx, cmap, scale=k, frame=frame)
-    return DrawnMap(png, cmap, limits, arr.shape[1] * k, arr.shape[0] * k)
+    k, shrink = scale_for(arr.shape, side), reduction_for(arr.shape, side)
+    idx, cmap, limits = shrunk_indices(arr, shrink, **colours)
+    png = indices_png(idx, cmap, scale=k, frame=frame, shrink=shrink)
+    return DrawnMap(png, cmap, limits, idx.shape[1] * k, idx.shape[0] * k)
 
 
 @lru_cache(maxsize=16)
@@ -168,7 +191,8 @@ class Explorer(widgets.VBox, metaclass=_FinishedByTheBase):
     extra : sequence of Widget
         Shown between the messages and the panels (e.g. a table).
     display_side : int, optional
-        Pixels of the longer side of the image panels (default 512).
+        Pixels of the longer side of the image panels (default :data:`PANEL_SIDE`, about
+        their displayed size); smaller arrays are enlarged, larger ones sent as block means.
     groups : sequence of tuple of str
         Controls that share one grid cell (e.g. a play button and its slider).
     sections : sequence of (str, list of str)
@@ -209,6 +233,9 @@ class Explorer(widgets.VBox, metaclass=_FinishedByTheBase):
     """
 
     title = ""
+    #: The panel that shows the result (kept in view beside the sliders); default: the first
+    #: panel with a colour bar, else the first panel.
+    main_panel = None
 
     def __init__(
         self,
@@ -222,7 +249,7 @@ class Explorer(widgets.VBox, metaclass=_FinishedByTheBase):
         sections=(),
         colorbars=(),
     ):
-        self.side = DISPLAY_SIDE if display_side is None else int(display_side)
+        self.side = PANEL_SIDE if display_side is None else int(display_side)
         self.controls = dict(controls)
         self.result = None
         self.computed = {}
@@ -232,8 +259,9 @@ class Explorer(widgets.VBox, metaclass=_FinishedByTheBase):
         self._hold = 0
         self._pending = False
         self.output = widgets.Output(layout=widgets.Layout(width="100%"))
-        self._message_html = widgets.HTML(layout=widgets.Layout(display="none", width="100%"))
-        self._readout_html = widgets.HTML(layout=widgets.Layout(width="100%"))
+        # no width: stretched by the column (a width of 100% plus the margins would stick out)
+        self._message_html = widgets.HTML(layout=widgets.Layout(display="none"))
+        self._readout_html = widgets.HTML()
         self.panels, self.captions, self.colorbars, boxes = {}, {}, {}, []
         self._colorbar_figures = {}
         for name, width in panels.items():
@@ -241,12 +269,14 @@ class Explorer(widgets.VBox, metaclass=_FinishedByTheBase):
                 format="png",
                 layout=widgets.Layout(width="100%", height="auto", border="1px solid #bbbbbb"),
             )
+            image.add_class("cnnlab-picture")
             caption = _caption(name)
             self.panels[name], self.captions[name] = image, caption
             shown = image
             if name in colorbars:
                 image.layout.width = "84%"
                 bar = widgets.Image(format="png", layout=widgets.Layout(width="15%", height="auto"))
+                bar.add_class("cnnlab-picture")
                 self.colorbars[name], self._colorbar_figures[name] = bar, ColorBar()
                 shown = widgets.HBox(
                     [image, bar], layout=widgets.Layout(width="100%", align_items="flex-start")
@@ -257,41 +287,71 @@ class Explorer(widgets.VBox, metaclass=_FinishedByTheBase):
                     layout=widgets.Layout(width=width, margin="0 1% 0 0", align_items="center"),
                 )
             )
+        if self.main_panel is None:
+            self.main_panel = next((n for n in panels if n in colorbars), next(iter(panels), None))
+        elif self.main_panel not in self.panels:
+            raise ValueError(
+                f"main_panel {self.main_panel!r} is not a panel of {type(self).__name__}; "
+                f"its panels: {list(self.panels)}."
+            )
+        if self.main_panel is not None:
+            self.panels[self.main_panel].add_class("cnnlab-main-picture")
         boxed = [n for _, names in sections for n in names]
         first = [n for n in _FIRST if n in self.controls and n not in boxed]
         last = [n for n in _LAST if n in self.controls and n not in boxed]
         order = first + [n for n in self.controls if n not in first + last + boxed] + last
         cells = {n: self.controls[n] for n in order}
         for group in groups:  # controls that belong together share one cell, e.g. play + slider
+            for n in group[1:]:  # the rest of the cell, never wider than it
+                self.controls[n].layout.width = "auto"
+                self.controls[n].layout.min_width = "0"
+                self.controls[n].layout.flex = "1 1 0"
             box = widgets.HBox(
                 [self.controls[n] for n in group], layout=widgets.Layout(width="100%")
             )
             cells[group[0]] = box
             for n in group[1:]:
                 cells.pop(n)
-        grid = _control_grid(list(cells.values()), columns)
+        if boxes:  # beside the pictures: one column of controls, two when there are sections
+            columns, cell = (2, "0") if sections else (1, "0")
+        else:
+            cell = "280px"
+        grid = _control_grid(list(cells.values()), columns, cell)
         #: The titled boxes of controls (``sections``), by title.
         self.sections = {
-            title: _section(title, [self.controls[n] for n in names], columns)
+            title: _section(title, [self.controls[n] for n in names], columns, cell)
             for title, names in sections
         }
         header = widgets.HTML(
             value=_CSS + f'<div style="font-size:24px;font-weight:bold;margin:4px 0">'
             f"{html.escape(self.title)}</div>"
         )
-        super().__init__(
-            [
-                header,
-                grid,
-                *self.sections.values(),
-                self._readout_html,
-                self._message_html,
-                self.output,
+        grid.add_class("cnnlab-controls")
+        texts = [self._readout_html, self._message_html, self.output]
+        if boxes:  # controls in a column beside the pictures: both in view on a projector
+            width = CONTROLS_WIDTH[columns > 1]
+            column = widgets.VBox(
+                [grid, *self.sections.values(), *texts],
+                layout=widgets.Layout(flex=f"0 0 {width}", width=width),
+            )
+            column.add_class("cnnlab-control-column")
+            pictures = widgets.HBox(
+                boxes,
+                layout=widgets.Layout(
+                    flex_flow="row wrap", flex="1 1 0", min_width="0", align_items="flex-start"
+                ),
+            )
+            pictures.add_class("cnnlab-pictures")
+            body = [
+                widgets.HBox(
+                    [column, pictures],
+                    layout=widgets.Layout(width="100%", align_items="flex-start", grid_gap="16px"),
+                ),
                 *extra,
-                widgets.HBox(boxes, layout=widgets.Layout(flex_flow="row wrap", width="100%")),
-            ],
-            layout=widgets.Layout(width="100%"),
-        )
+            ]
+        else:  # no pictures (e.g. tables): the controls across the whole width
+            body = [grid, *self.sections.values(), *texts, *extra]
+        super().__init__([header, *body], layout=widgets.Layout(width="100%"))
         self.add_class("cnnlab-explorer")
         for control in self.controls.values():
             if isinstance(control, widgets.Button):
@@ -444,7 +504,7 @@ class Explorer(widgets.VBox, metaclass=_FinishedByTheBase):
         self.message = text
         self._message_html.value = (
             '<div style="font-size:19px;color:#7a1f00;background:#fff4ec;border-left:8px solid '
-            f'#D55E00;padding:8px 14px;margin:6px 0">{html.escape(text)}</div>'
+            f'#D55E00;padding:8px 14px;margin:6px 0;overflow-wrap:anywhere">{html.escape(text)}</div>'
         )
         self._message_html.layout.display = None
         try:
@@ -455,7 +515,9 @@ class Explorer(widgets.VBox, metaclass=_FinishedByTheBase):
     def _show_readout(self, text):
         self.readout = text
         lines = "<br>".join(html.escape(line) for line in text.split("\n"))
-        self._readout_html.value = f'<div style="font-size:20px;line-height:1.45">{lines}</div>'
+        self._readout_html.value = (
+            f'<div style="font-size:20px;line-height:1.45;overflow-wrap:anywhere">{lines}</div>'
+        )
 
     def _changed(self, change):
         self._hold += 1

@@ -36,6 +36,7 @@ __all__ = [
     "dropdown",
     "float_slider",
     "kernel_sizes",
+    "preset_tooltip",
     "slider",
     "toggle",
 ]
@@ -131,6 +132,21 @@ def dropdown(description, options, value) -> widgets.Dropdown:
     )
 
 
+def preset_tooltip(preset) -> str | None:
+    """Why the "padding" slider is off while a padding preset is chosen (None for "number").
+
+    Examples
+    --------
+    >>> preset_tooltip("same")
+    "off: the padding comes from the preset 'same' (choose 'number' to set it here)"
+    >>> preset_tooltip("number") is None
+    True
+    """
+    if preset == "number":
+        return None
+    return f"off: the padding comes from the preset {preset!r} (choose 'number' to set it here)"
+
+
 def conv_controls(
     kernel_size=3,
     stride=1,
@@ -221,11 +237,12 @@ def conv_controls(
             ],
         )
         amount = controls["padding"]
-        amount.disabled = preset != "number"
 
         def _toggle(change, amount=amount):
             amount.disabled = change["new"] != "number"
+            amount.tooltip = preset_tooltip(change["new"])
 
+        _toggle({"new": preset})
         buttons.observe(_toggle, names="value")
         controls["padding preset"] = buttons
     if dilation is not None:
@@ -363,6 +380,13 @@ class KernelChoice:
                 style=STYLE,
                 layout=widgets.Layout(width="95%", min_width="260px", height="70px"),
             )
+            box, menu = self.controls["custom kernel"], self.controls["kernel"]
+
+            def _show_box(change=None):  # the text box only matters for "custom"
+                box.layout.display = None if menu.value == CUSTOM else "none"
+
+            _show_box()
+            menu.observe(_show_box, names="value")
 
     @property
     def name(self) -> str:

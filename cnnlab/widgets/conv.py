@@ -150,7 +150,8 @@ class ConvExplorer(ImageKernelExplorer):
         How the border is filled (:func:`cnnlab.pad2d`).
     display_side : int, optional
         Pixels of the longer side of the image panels (default
-        :data:`cnnlab.widgets.png.DISPLAY_SIDE`, 512); smaller renders faster.
+        :data:`cnnlab.widgets.base.PANEL_SIDE`, 320: about their displayed size; larger
+        arrays are sent as block means); smaller renders faster.
 
     Attributes
     ----------

@@ -78,7 +78,7 @@ class FCExplorer(ImageExplorer):
     seed : int, default 0
         Seed of the random filter shown.
     display_side : int, optional
-        Pixels of the longer side of the image panels (default 512); smaller renders faster.
+        Pixels of the longer side of the image panels (default :data:`~cnnlab.widgets.base.PANEL_SIDE`, 320: about their displayed size; larger arrays are sent as block means); smaller renders faster.
 
     Attributes
     ----------
@@ -94,6 +94,7 @@ class FCExplorer(ImageExplorer):
     """
 
     title = "From feature maps to the fully connected layer"
+    main_panel = "filter 1 after ReLU and pooling"
 
     def __init__(
         self,

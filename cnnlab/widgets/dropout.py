@@ -42,7 +42,7 @@ class DropoutExplorer(ImageKernelExplorer):
     seed : int, default 0
         Seed of the first mask; the button moves on to the next seed.
     display_side : int, optional
-        Pixels of the longer side of the image panels (default 512); smaller renders faster.
+        Pixels of the longer side of the image panels (default :data:`~cnnlab.widgets.base.PANEL_SIDE`, 320: about their displayed size; larger arrays are sent as block means); smaller renders faster.
 
     Attributes
     ----------
@@ -59,6 +59,7 @@ class DropoutExplorer(ImageKernelExplorer):
     """
 
     title = "Dropout explorer"
+    main_panel = "after dropout"
 
     def __init__(
         self,

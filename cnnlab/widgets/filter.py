@@ -116,6 +116,7 @@ class FilterExplorer(Explorer):
     """
 
     title = "Learning a filter by gradient descent"
+    main_panel = "learned kernel"
 
     def __init__(
         self,

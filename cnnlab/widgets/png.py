@@ -9,7 +9,8 @@ straight to PNG costs a few (``benchmarks/bench_widgets.py`` measures both). So:
   :mod:`cnnlab.plotting`: :func:`color_indices` equals :func:`cnnlab.plotting.colorize`),
   which Pillow compresses several times faster than RGB;
 * small arrays are enlarged by an integer factor with :func:`numpy.repeat`, so their cells
-  stay sharp squares in the browser;
+  stay sharp squares in the browser; arrays larger than the panel are shrunk to block means
+  (:func:`reduce_mean`), so a picture is sent at about the size it is displayed;
 * ``compress_level=1``: nearly the size of the default level for a fraction of the time.
 
 The small pictures (number grids, colour bars, histograms, curves) are matplotlib figures
@@ -45,7 +46,10 @@ __all__ = [
     "palette",
     "pil_font",
     "png_size",
+    "reduce_mean",
+    "reduction_for",
     "scale_for",
+    "shrunk_indices",
 ]
 
 #: Target side (pixels) of the image panels: arrays are enlarged by an integer factor up to it.
@@ -127,6 +131,44 @@ def scale_for(shape, side: int = DISPLAY_SIDE) -> int:
     return max(1, int(side) // longest)
 
 
+def reduction_for(shape, side: int = DISPLAY_SIDE) -> int:
+    """Integer shrinking so the longer side of an ``(H, W)`` array is at most ``side``.
+
+    1 (no shrinking) while the array fits; otherwise ``ceil(longest / side)``, so an array is
+    sent at about the size it is displayed rather than larger (:func:`reduce_mean`).
+
+    Examples
+    --------
+    >>> reduction_for((512, 512), 512), reduction_for((512, 512), 320), reduction_for((30, 30), 8)
+    (1, 2, 4)
+    """
+    longest = max(int(shape[0]), int(shape[1]), 1)
+    return max(1, -(-longest // max(1, int(side))))
+
+
+def reduce_mean(arr: np.ndarray, factor: int) -> np.ndarray:
+    """Means of ``factor`` x ``factor`` blocks (rows and columns padded by repeating the edge).
+
+    Examples
+    --------
+    >>> reduce_mean(np.arange(16.0).reshape(4, 4), 2)
+    array([[ 2.5,  4.5],
+           [10.5, 12.5]])
+    >>> reduce_mean(np.arange(9.0).reshape(3, 3), 2)  # the last row and column repeat
+    array([[2. , 3.5],
+           [6.5, 8. ]])
+    """
+    factor = int(factor)
+    if factor == 1:
+        return arr
+    h, w = arr.shape[:2]
+    ph, pw = -h % factor, -w % factor
+    if ph or pw:
+        arr = np.pad(arr, [(0, ph), (0, pw)] + [(0, 0)] * (arr.ndim - 2), mode="edge")
+    shape = (arr.shape[0] // factor, factor, arr.shape[1] // factor, factor, *arr.shape[2:])
+    return arr.reshape(shape).mean(axis=(1, 3), dtype=np.float64)
+
+
 def color_indices(values, *, signed=None, cmap=None, vmin=None, vmax=None):
     """Colormap indices (0-255) of a 2-D array, exactly as matplotlib would colour it.
 
@@ -154,6 +196,12 @@ def color_indices(values, *, signed=None, cmap=None, vmin=None, vmax=None):
     """
     raw = np.asarray(values)
     arr = as_float_array(raw, "values", ndims=(2,))
+    name, lo, hi = _limits(raw, arr, signed, cmap, vmin, vmax)
+    return _map(arr, lo, hi), name, (lo, hi)
+
+
+def _limits(raw, arr, signed, cmap, vmin, vmax):
+    """Colormap name and limits of :func:`color_indices` (``arr``: ``raw`` as float)."""
     # plotting's rules depend only on the smallest and largest finite value (and the dtype),
     # so apply them to those two numbers instead of scanning the whole array several times
     summary = np.array([arr.min(), arr.max()]) if arr.size else np.array([0.0, 1.0])
@@ -165,13 +213,18 @@ def color_indices(values, *, signed=None, cmap=None, vmin=None, vmax=None):
     lo = float(lo if vmin is None else vmin)
     hi = float(hi if vmax is None else vmax)
     name = cmap or cmap_for(summary, signed)
+    return name, lo, hi
+
+
+def _map(arr, lo, hi) -> np.ndarray:
+    """Colormap indices of ``arr`` (float) between ``lo`` and ``hi``, as matplotlib picks them."""
     # matplotlib: Normalize in the array's float type, then floor(t * N) clipped to [0, N - 1]
     t = arr - arr.dtype.type(lo) if arr.dtype.kind == "f" else arr - lo
     t /= hi - lo
     t *= 256
     np.nan_to_num(t, copy=False, nan=0.0)
     np.clip(t, 0, 255, out=t)
-    return t.astype(np.uint8), name, (lo, hi)
+    return t.astype(np.uint8)
 
 
 def enlarge(arr: np.ndarray, scale: int) -> np.ndarray:
@@ -186,7 +239,7 @@ def _rgb(hex_colour: str) -> tuple[int, int, int]:
 
 def _draw_frame(img: Image.Image, frame, scale: int, colors=None) -> None:
     """Outline a region (array cells); dashed dark/light on palette images, orange on RGB."""
-    top, left, height, width = (int(v) * scale for v in frame)
+    top, left, height, width = (round(int(v) * scale) for v in frame)
     line = max(2, min(img.size) // 150)
     x0, y0 = left - line, top - line
     x1, y1 = left + width + line - 1, top + height + line - 1
@@ -262,19 +315,46 @@ def array_to_png(
     if not (arr.ndim == 2 or is_rgb):
         raise ValueError(f"values must have shape (H, W) or RGB (H, W, 3); got shape {arr.shape}.")
     k = scale_for(arr.shape, side) if scale is None else check_int(scale, "scale")
+    shrink = reduction_for(arr.shape, side) if scale is None else 1
     if is_rgb:
         rgb = arr[:, :, :3]
+        if shrink > 1:
+            floats = as_float_array(rgb, "values") / (255.0 if rgb.dtype == np.uint8 else 1.0)
+            rgb = reduce_mean(floats, shrink)
         if rgb.dtype != np.uint8:
             rgb = (np.clip(as_float_array(rgb, "values"), 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
         img = Image.fromarray(np.ascontiguousarray(enlarge(rgb, k)), "RGB")
         if frame is not None:
-            _draw_frame(img, frame, k)
+            _draw_frame(img, frame, k / shrink)
         return _encode(img, compress_level)
-    idx, name, _ = color_indices(arr, signed=signed, cmap=cmap, vmin=vmin, vmax=vmax)
-    return indices_png(idx, name, scale=k, frame=frame, compress_level=compress_level)
+    idx, name, _ = shrunk_indices(arr, shrink, signed=signed, cmap=cmap, vmin=vmin, vmax=vmax)
+    return indices_png(
+        idx, name, scale=k, frame=frame, compress_level=compress_level, shrink=shrink
+    )
 
 
-def indices_png(indices, cmap, *, scale=1, frame=None, compress_level=1) -> bytes:
+def shrunk_indices(values, shrink, **colours):
+    """:func:`color_indices` of the ``shrink`` x ``shrink`` block means of ``values``.
+
+    The colormap and its limits are those of the whole array (so the colour bar is the same
+    as without shrinking); only the picture is smaller (:func:`reduce_mean`).
+
+    Examples
+    --------
+    >>> idx, name, limits = shrunk_indices(np.array([[0.0, 1.0], [1.0, 1.0]]), 2)
+    >>> idx.tolist(), limits
+    ([[192]], (0.0, 1.0))
+    """
+    if shrink == 1:
+        return color_indices(values, **colours)
+    raw = np.asarray(values)
+    arr = as_float_array(raw, "values", ndims=(2,))
+    c = {k: colours.get(k) for k in ("signed", "cmap", "vmin", "vmax")}
+    name, lo, hi = _limits(raw, arr, c["signed"], c["cmap"], c["vmin"], c["vmax"])
+    return _map(reduce_mean(arr, shrink), lo, hi), name, (lo, hi)
+
+
+def indices_png(indices, cmap, *, scale=1, frame=None, compress_level=1, shrink=1) -> bytes:
     """Colormap indices (:func:`color_indices`) as a palette PNG with ``cmap``'s colours.
 
     For callers that need the colours too (e.g. for a colour bar): ``color_indices`` once,
@@ -288,8 +368,8 @@ def indices_png(indices, cmap, *, scale=1, frame=None, compress_level=1) -> byte
     """
     img = Image.fromarray(enlarge(np.asarray(indices, np.uint8), int(scale)), "P")
     img.putpalette(palette(cmap))
-    if frame is not None:
-        _draw_frame(img, frame, int(scale), colors=_dark_light(cmap))
+    if frame is not None:  # in cells of the array before it was shrunk by ``shrink``
+        _draw_frame(img, frame, int(scale) / int(shrink), colors=_dark_light(cmap))
     return _encode(img, compress_level)
 
 

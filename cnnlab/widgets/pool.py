@@ -8,7 +8,14 @@ from ..kernels import KERNELS
 from ..pool import pool2d
 from ..shapes import explain_output_shape, output_shape
 from .base import ImageExplorer, section_heading
-from .controls import FIXED_SIZE_KERNELS, KernelChoice, conv_controls, conv_settings, toggle
+from .controls import (
+    FIXED_SIZE_KERNELS,
+    KernelChoice,
+    conv_controls,
+    conv_settings,
+    preset_tooltip,
+    toggle,
+)
 from .conv import frozen_feature_map
 from .settings import ConvSettings, FrozenArray
 
@@ -68,7 +75,7 @@ class PoolExplorer(ImageExplorer):
         Initial settings of the convolution (default 3×3, stride 1, 'same': the map keeps the
         image's size).
     display_side : int, optional
-        Pixels of the longer side of the image panels (default 512); smaller renders faster.
+        Pixels of the longer side of the image panels (default :data:`~cnnlab.widgets.base.PANEL_SIDE`, 320: about their displayed size; larger arrays are sent as block means); smaller renders faster.
 
     Attributes
     ----------
@@ -91,6 +98,7 @@ class PoolExplorer(ImageExplorer):
     """
 
     title = "Pooling explorer"
+    main_panel = "pooled"
 
     def __init__(
         self,
@@ -140,6 +148,12 @@ class PoolExplorer(ImageExplorer):
         self.controls[_CONV + "padding"].disabled = not on or preset.value != "number"
         if not on:
             self.controls[_CONV + "kernel size"].disabled = True
+        off = "off: the pool takes the image itself (choose 'conv feature map')"
+        for name in ("kernel", "stride", "padding preset"):
+            self.controls[_CONV + name].tooltip = None if on else off
+        self.controls[_CONV + "padding"].tooltip = preset_tooltip(preset.value) if on else off
+        if not on:
+            self.controls[_CONV + "kernel size"].tooltip = off
         state = "" if on else " (off: the pool takes the image itself)"
         self.sections[_CONV_BOX].children[0].value = section_heading(_CONV_BOX + state)
 
