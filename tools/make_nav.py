@@ -46,13 +46,10 @@ INDEX_INTRO = (
 )
 INDEX_PREREQUISITES = (
     "**Before you start.** You need Python and NumPy basics (arrays, indexing, small "
-    "functions). From notebook 08 on the notebooks also use the basic words of neural "
-    "networks: a *neuron* (a weighted sum of inputs plus a bias, then an activation), a *loss* "
-    "(one number saying how wrong the outputs are), *gradient descent* (nudging every weight "
-    "against the gradient of the loss), an *epoch* (one pass over the training data) and a "
-    "*validation set* (examples held back from training to measure generalisation). "
-    "Notebook 00 recalls them in one line each; notebook 10 explains losses, 11 training with "
-    "epochs and a validation set, and 12 gradient descent step by step."
+    "functions); no machine-learning background. Notebook 00 recalls what a *neuron* and a "
+    "*layer* are, and notebook 06 teaches how a network learns (a *loss*, *gradient descent*, "
+    "backpropagation, *mini-batches* and *epochs*, a *validation set* and Adam) before the "
+    "later notebooks use these words."
 )
 DASHBOARD_NAME = "dashboard.ipynb"
 DASHBOARD_LINE = (
