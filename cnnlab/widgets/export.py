@@ -148,6 +148,14 @@ def _current(explorer, name):
     return explorer.controls[name].value
 
 
+def _disabled(explorer, name) -> bool:
+    """Whether control ``name`` is greyed out (padding given as a preset: the preset buttons)."""
+    control = explorer.controls.get(f"{name} preset")
+    if control is None or control.value == "number":
+        control = explorer.controls[name]
+    return bool(getattr(control, "disabled", False))
+
+
 def _data_uri(png: bytes, side: int) -> str:
     """The picture as a data URI, at most ``side`` pixels wide and high, in few bytes.
 
@@ -194,8 +202,8 @@ class _Layout:
 
     def _style(self, widget):
         layout = widget.layout
-        keys = ("width", "margin", "padding", "border", "align_items", "flex_flow")
-        keys += ("grid_template_columns", "grid_gap")
+        keys = ("width", "min_width", "max_width", "margin", "padding", "border", "flex")
+        keys += ("flex_flow", "align_items", "justify_content", "grid_template_columns", "grid_gap")
         return {k: getattr(layout, k) for k in keys if getattr(layout, k, None)}
 
     def _node(self, widget):
@@ -396,9 +404,7 @@ def export_states(
                     )
                 found[key] = {
                     "key": key,
-                    "disabled": [
-                        bool(getattr(explorer.controls[n], "disabled", False)) for n in names
-                    ],
+                    "disabled": [_disabled(explorer, n) for n in names],
                     "slots": layout.read(strings),
                 }
     finally:

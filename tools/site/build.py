@@ -200,13 +200,12 @@ def execute(path: Path, cache: Path, package_hash: str):
 
 # ---------------------------------------------------------------------------- explorers
 
-_CSS_NAMES = {"align_items": "align-items", "flex_flow": "flex-flow", "grid_gap": "gap"}
-_CSS_NAMES["grid_template_columns"] = "grid-template-columns"
+_CSS_NAMES = {"grid_gap": "gap"}  # the others: underscores become hyphens
 
 
 def _css(style: dict, base: str = "") -> str:
     parts = [base] if base else []
-    parts += [f"{_CSS_NAMES.get(k, k)}: {v}" for k, v in style.items()]
+    parts += [f"{_CSS_NAMES.get(k, k.replace('_', '-'))}: {v}" for k, v in style.items()]
     return html.escape("; ".join(parts), quote=True)
 
 
