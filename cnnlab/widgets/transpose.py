@@ -4,8 +4,9 @@ The sliders set the transposed convolution (kernel size, stride, padding, output
 a small input; the panels show the input, the kernel and the output, and the picture of each
 of the three ways (:func:`cnnlab.lessons.transpose_views`): the zero-inserted input that the
 rotated kernel slides over, the scatter of stamps on the canvas, and the matrix Cᵀ. An "input
-pixel" slider picks one input value and frames it in every view: its cell, its stamp, its
-column of Cᵀ and what its stamp leaves in the output.
+pixel" slider picks one input value and frames it in the views: its cell among the zeros,
+its column of Cᵀ and what its stamp leaves in the output. The input and the kernels are drawn
+as numbered cells; the larger arrays as colour maps (PNGs written straight from the array).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import numpy as np
 from ..lessons.transposed import transpose_views
 from .base import Explorer
 from .controls import conv_controls, slider, toggle
+from .pictures import grid_png
 from .settings import FrozenArray
 
 __all__ = [
@@ -39,6 +41,7 @@ _OUTPUT = "output y"
 _ZEROS = "① zeros inserted"
 _SCATTER = "② scatter"
 _MATRIX = "③ Cᵀ"
+_NUMBERED = (_INPUT, _KERNEL, _ROTATED)
 
 
 def values_of(kind, rows, cols, seed=0) -> np.ndarray:
@@ -169,6 +172,8 @@ class TransposeExplorer(Explorer):
     """
 
     title = "Transposed-convolution explorer"
+    #: The picture a projector must keep in view (the first panel with a colour bar otherwise).
+    main_panel = _OUTPUT
 
     def __init__(
         self,
@@ -196,7 +201,8 @@ class TransposeExplorer(Explorer):
         controls["input pixel"] = slider("input pixel", 0, 0, input_size**2 - 1)
         controls["input"] = toggle("input", INPUT_KINDS, input_kind, "110px")
         controls["kernel"] = toggle("kernel", INPUT_KINDS, kernel_kind, "110px")
-        panels = {_INPUT: "24%", _KERNEL: "24%", _ROTATED: "24%", _OUTPUT: "24%"}
+        # the output is the main picture: the largest panel of the first row
+        panels = {_INPUT: "18%", _KERNEL: "16%", _ROTATED: "20%", _OUTPUT: "40%"}
         panels.update({_ZEROS: "32%", _SCATTER: "32%", _MATRIX: "32%"})
         super().__init__(controls, panels, display_side=display_side, colorbars=(_OUTPUT,))
 
@@ -251,24 +257,26 @@ class TransposeExplorer(Explorer):
         place = views.in_zero_inserted(r, col)
         matrix = views.matrix.T
         frames = {
-            _INPUT: (r, col, 1, 1),
             _OUTPUT: views.stamp_in_output(r, col),
             _ZEROS: None if place is None else (*place, 1, 1),
             _SCATTER: views.crop,
             _MATRIX: (0, views.column(r, col), matrix.shape[0], 1),
         }
         for name, values in pictures.items():
-            self._show_map(name, values, frame=frames.get(name))
+            if name in _NUMBERED:  # small and rarely changing: numbered cells (cached)
+                self.panels[name].value = grid_png(values.array, side=min(300, self.side))
+            else:
+                self._show_map(name, values, frame=frames.get(name))
 
         def size(name):
             return "×".join(map(str, pictures[name].shape))
 
         captions = {
-            _INPUT: f"input x, {size(_INPUT)} (pixel ({r}, {col}) framed)",
-            _OUTPUT: f"output y, {size(_OUTPUT)} (the stamp of ({r}, {col}) framed)",
-            _ZEROS: f"① zeros inserted, {size(_ZEROS)}: slide K rotated 180° over it",
-            _SCATTER: f"② scatter: stamps x[r, c]·K on a {size(_SCATTER)} canvas (output framed)",
-            _MATRIX: f"③ Cᵀ, {size(_MATRIX)}: a row per output cell, a column per input pixel",
+            _INPUT: f"input x, {size(_INPUT)}",
+            _OUTPUT: f"output y, {size(_OUTPUT)}",
+            _ZEROS: f"① zeros inserted, {size(_ZEROS)}",
+            _SCATTER: f"② scatter, {size(_SCATTER)} canvas",
+            _MATRIX: f"③ Cᵀ, {size(_MATRIX)}",
         }
         for name, text in captions.items():
             self.captions[name].value = text
@@ -290,10 +298,11 @@ class TransposeExplorer(Explorer):
         lines = [
             f"① {st - 1} {'zero' if st == 2 else 'zeros'} between neighbouring values, "
             f"{around}{extra}: {zeros}×{zeros}; K rotated 180° slid over it gives {o}×{o}",
-            f"② {i * i} stamps, {st} apart, on a {views.canvas.shape[0]}×{views.canvas.shape[1]} "
-            f"canvas; p = {p} cut off each side",
-            f"③ Cᵀ is {o * o}×{i * i}: the transpose of C ({i * i}×{o * o}), the convolution "
-            f"{o}×{o} → {i}×{i} with the same kernel, stride and padding",
+            f"② {i * i} stamps x[r, c]·K, {st} apart, on a {views.canvas.shape[0]}×"
+            f"{views.canvas.shape[1]} canvas; p = {p} cut off each side leaves the framed output",
+            f"③ Cᵀ is {o * o}×{i * i}, one row per output cell and one column per input pixel: "
+            f"the transpose of C, the convolution {o}×{o} → {i}×{i} with the same kernel, stride "
+            "and padding",
             f"the three ways and conv2d_transpose differ by at most {views.largest_difference:.1g}",
             _overlap_line(k, st),
         ]
@@ -305,8 +314,8 @@ class TransposeExplorer(Explorer):
             t, lft, h, w = left
             where = f"its stamp covers output rows {t}–{t + h - 1}, columns {lft}–{lft + w - 1}"
         lines.append(
-            f"input pixel ({r}, {col}) = {value}: {where}; it multiplies column "
-            f"{views.column(r, col)} of Cᵀ"
+            f"input pixel ({r}, {col}) = {value} (framed in ① and ③, its stamp in the output): "
+            f"{where}; it multiplies column {views.column(r, col)} of Cᵀ"
         )
         return lines
 
