@@ -4,6 +4,9 @@
   ``SlidingWindow``, ``curve_patch``, ``coverage_count``, ``leftover``.
 * :mod:`~cnnlab.lessons.layer_stacks` (notebook 04): ``same_padding_table``, ``volume_shapes``.
 * :mod:`~cnnlab.lessons.pooling_shift` (notebook 05): ``shift_robustness``.
+* :mod:`~cnnlab.lessons.learning` (notebook 06, used as ``lessons.learning``): ``conv_mse``,
+  ``descend``, ``numerical_gradient``, ``edge_data``, ``train_conv`` (plain gradient descent or
+  Adam, in mini-batches and epochs), ``valley`` and ``optimizer_path``.
 * :mod:`~cnnlab.lessons.transposed` (notebook 07): ``transpose_views``, ``TransposeViews``.
 * :mod:`~cnnlab.lessons.vanishing` (notebook 08): ``chain_gradient``.
 * :mod:`~cnnlab.lessons.dropout_mlp` (notebook 09): ``digits_split``, ``DropoutMLP``,
