@@ -174,7 +174,7 @@ def _data_uri(png: bytes, side: int) -> str:
         rgb = rgb.resize(size, Image.Resampling.LANCZOS)
     candidates = []
     for kind, image, options in (
-        ("png", rgb.quantize(256, method=Image.Quantize.MEDIANCUT), {"optimize": True}),
+        ("png", rgb.quantize(256, method=Image.Quantize.FASTOCTREE), {}),
         ("jpeg", rgb, {"quality": JPEG_QUALITY}),
     ):
         buffer = io.BytesIO()
