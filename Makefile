@@ -1,6 +1,7 @@
 # Two commands do all set-up (see README.md):
 #   make lab         create .venv on first use, install cnnlab, open JupyterLab on the index
 #                    (as root, e.g. in a container, it adds --allow-root and says so)
+#                    with RISE slides (jupyterlab-rise): View → Render as Reveal Slideshow
 #   make test        create .venv on first use, install cnnlab with its test extra, run every
 #                    check: lint, unit tests, doctests, notebooks, browser tests (what CI runs)
 # For contributors:
@@ -9,6 +10,8 @@
 #   make figures     regenerate imgs/;  make nav: regenerate navigation links and the index
 #   make site        the course as a static site in site/ whose explorers still respond with
 #                    no kernel (tools/site/); SITE_ARGS="--only 01 03" builds a part
+#   make assignments student notebooks without solutions (assignments/student/) and an Otter
+#                    autograder per notebook (assignments/autograder/); tools/assignments/
 #   make benchmarks  print speed and memory figures (import time, conv2d, explorers, notebooks,
 #                    MNIST); measurements, not pass/fail tests
 # Requires Python >= 3.10 with the venv module (Debian/Ubuntu: apt-get install python3-venv).
@@ -24,7 +27,7 @@ LAB_ARGS ?=
 # The unit tests: everything except executing notebooks, training models and driving a browser.
 QUICK_TESTS := -m "not slow and not browser"
 
-.PHONY: lab test check lint format figures nav site benchmarks clean
+.PHONY: lab test check lint format figures nav assignments site benchmarks clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "cnnlab needs Python >= 3.10; found " + sys.version.split()[0])'
@@ -74,6 +77,11 @@ nav: $(STAMP)
 SITE_ARGS ?=
 site: $(STAMP)
 	$(BIN)/python tools/site/build.py $(SITE_ARGS)
+
+# Otter-Grader (in the test extra) writes them from the notebooks' exercise, check and solution
+# cells; tools/assignments/assignments.yml says which notebooks and how many points.
+assignments: $(STAMP)
+	$(BIN)/python tools/assignments/make_assignments.py
 
 benchmarks: $(STAMP)
 	$(BIN)/python benchmarks/bench_import.py
