@@ -6,7 +6,7 @@ Run with ``.venv/bin/python benchmarks/bench_browser.py`` (``--presses 5`` for a
 For every explorer it writes a small notebook (one cell: the explorer on the 512x512 camera
 image, as the notebooks build it) into a temporary folder, serves that folder with JupyterLab
 (isolated configuration, loopback, a free port: ``tests/_jupyter.py``, as the browser tests do),
-opens it in headless Chromium at 1280x720 (a projector), runs it, and then:
+opens it in headless Chromium at 1280x720 (a projector, side bars closed), runs it, and then:
 
 * **press**: focuses the kernel-size slider's handle and presses ArrowRight (ArrowLeft at the
   maximum, so it walks up and down the sizes) 20 times, waiting for the explorer to settle in
@@ -15,15 +15,17 @@ opens it in headless Chromium at 1280x720 (a projector), runs it, and then:
   decoded (a ``MutationObserver`` plus ``img.decode()`` and ``requestAnimationFrame``): the
   latency of a press is its last picture change. Targets: median <= 50 ms, 95th pct <= 100 ms.
 * **drag**: 8 ArrowRight presses 40 ms apart from the smallest size; "settle" is the time from
-  the last press to the last picture change (target <= 150 ms), "late" the number of picture
-  changes after the last press (a backlog of stale frames would show as many), and "final ok"
+  the last press to the last picture change (target <= 150 ms), "pictures after the last
+  step" the number of ``<img>`` changes after it (every panel that changes counts once per
+  update: a backlog of stale frames would show as many more), and "final ok"
   says whether the picture on screen is the kernel's picture for the slider's final value
   (SHA-1 of the image bytes in the page against the kernel's panel, and the kernel's panels
   against a recomputation).
 * **stability**: 2,000 changes of the kernel-size slider in the kernel (cycling through its
-  sizes, each a full update sent to the page), then the growth of the kernel's resident memory
-  (target < 50 MB) and whether the panels still equal a recomputation and the page's pictures
-  the kernel's (``stale``).
+  sizes, each a full update sent to the page; cut off after ``--stability-seconds``, the count
+  done is printed), then the growth of the kernel's resident memory (target < 50 MB) and
+  whether the panels still equal a recomputation and the page's pictures the kernel's
+  (``stale``).
 
 Prints a markdown table and the load average; asserts nothing (timings are benchmark output,
 never test assertions). Needs ``/usr/bin/chromium`` and Python ``playwright`` (the test extra);
@@ -147,16 +149,19 @@ ex.update()
 print(_j.dumps(all(_before[k] == bytes(p.value) for k, p in ex.panels.items())))
 """
 PY_STABILITY = """
-import json as _j, psutil as _p, gc as _gc
+import json as _j, psutil as _p, gc as _gc, time as _t
 _s = ex.controls["kernel size"]
 _sizes = list(range(_s.min, _s.max + 1, _s.step))
 _gc.collect()
 _rss0 = _p.Process().memory_info().rss
+_end = _t.monotonic() + {seconds}
 for _i in range({changes}):
     _s.value = _sizes[(_i + 1) % len(_sizes)]
+    if _t.monotonic() > _end:
+        break
 _gc.collect()
 print(_j.dumps({{"grew_mb": (_p.Process().memory_info().rss - _rss0) / 2**20,
-                "message": ex.message, "value": _s.value}}))
+                "done": _i + 1, "message": ex.message, "value": _s.value}}))
 """
 
 
@@ -206,7 +211,7 @@ def _percentile(values, q):
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def measure(page, name, rel, presses, changes):
+def measure(page, name, rel, presses, changes, seconds):
     page.evaluate(
         "async (p) => { await window.jupyterapp.commands.execute('docmanager:open', {path: p}); }",
         rel,
@@ -256,7 +261,7 @@ def measure(page, name, rel, presses, changes):
     )
     # stability
     started = time.monotonic()
-    stab = _kernel(page, PY_STABILITY.format(changes=changes))
+    stab = _kernel(page, PY_STABILITY.format(changes=changes, seconds=seconds))
     stab_seconds = time.monotonic() - started
     _settle(page, quiet_ms=1000, timeout_ms=60_000)
     fresh = _kernel(page, PY_FRESH)
@@ -272,15 +277,40 @@ def measure(page, name, rel, presses, changes):
         "late": len(late),
         "final_ok": bool(final_ok and value_ok),
         "grew_mb": stab["grew_mb"],
+        "changes": stab["done"],
         "stale": stale,
         "stab_seconds": stab_seconds,
     }
+
+
+def _row(r) -> str:
+    if "error" in r:
+        return f"| {r['name']} | failed: {r['error']} |"
+    lat = r["latencies"]
+    if lat:
+        ms = (statistics.median(lat), _percentile(lat, 0.95), max(lat))
+        cells = [f"{v:.0f} ms" for v in ms]
+    else:
+        cells = ["–", "–", "–"]
+    if r["missing"]:
+        cells[2] += f" ({r['missing']} without a new picture)"
+    return (
+        f"| {r['name']} | {' | '.join(cells)} | {r['settle']:.0f} ms | {r['late']} | "
+        f"{'yes' if r['final_ok'] else 'NO'} | {r['grew_mb']:+.1f} MB ({r['changes']:,} in "
+        f"{r['stab_seconds']:.0f} s) | {'YES' if r['stale'] else 'no'} |"
+    )
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--presses", type=int, default=20)
     parser.add_argument("--changes", type=int, default=2000)
+    parser.add_argument(
+        "--stability-seconds",
+        type=float,
+        default=120.0,
+        help="stop the stability run of an explorer after this long (the count is printed)",
+    )
     parser.add_argument("--only", nargs="*", default=None, help="explorer names")
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
@@ -292,8 +322,17 @@ def main(argv=None) -> int:
     root = Path(tempfile.mkdtemp(prefix="cnnlab-bench-browser-"))
     write_explorer_notebooks(root, names)
     server, token = start_jupyterlab(root)
-    rows = []
     load_before = os.getloadavg()
+    print(
+        f"JupyterLab in headless Chromium {VIEWPORT['width']}×{VIEWPORT['height']}, 512×512 camera "
+        f"image, {args.presses} kernel-size key presses each; load average "
+        f"{load_before[0]:.2f} at the start ({os.cpu_count()} cores)\n"
+    )
+    print(
+        "| explorer | median | 95th pct | max | drag settle | pictures after the last step "
+        "| final ok | memory growth (changes) | stale |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---|---:|---|", flush=True)
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
@@ -303,50 +342,26 @@ def main(argv=None) -> int:
             page.wait_for_function(
                 "() => window.jupyterapp && window.jupyterapp.started", timeout=120_000
             )
+            page.evaluate(  # the whole width for the notebook, as on a projector
+                "() => { const s = window.jupyterapp.shell; s.collapseLeft(); s.collapseRight(); }"
+            )
             page.wait_for_timeout(1000)
             for n in names:
                 try:
-                    rows.append(measure(page, n, f"{n}.ipynb", args.presses, args.changes))
+                    row = measure(
+                        page, n, f"{n}.ipynb", args.presses, args.changes, args.stability_seconds
+                    )
                 except Exception as err:  # report it and go on with the next explorer
-                    rows.append({"name": n, "error": f"{type(err).__name__}: {err}"[:200]})
+                    row = {"name": n, "error": f"{type(err).__name__}: {err}"[:200]}
                     if page.evaluate("() => !!window.jupyterapp.shell.currentWidget"):
                         page.evaluate(JS_CLOSE)
-                print(f"  {n}: done", file=sys.stderr, flush=True)
+                print(_row(row), flush=True)
             browser.close()
     finally:
         server.stop()
         shutil.rmtree(root, ignore_errors=True)
     load_after = os.getloadavg()
-    print(
-        f"JupyterLab in headless Chromium {VIEWPORT['width']}×{VIEWPORT['height']}, 512×512 camera "
-        f"image, {args.presses} kernel-size key presses each; load average "
-        f"{load_before[0]:.2f} before, {load_after[0]:.2f} after ({os.cpu_count()} cores)\n"
-    )
-    print(
-        "| explorer | median | 95th pct | max | drag settle | late frames | final ok "
-        f"| memory after {args.changes:,} changes | stale |"
-    )
-    print("|---|---:|---:|---:|---:|---:|---|---:|---|")
-    for r in rows:
-        if "error" in r:
-            print(f"| {r['name']} | failed: {r['error']} |")
-            continue
-        lat = r["latencies"]
-        if lat:
-            cells = [
-                f"{statistics.median(lat):.0f} ms",
-                f"{_percentile(lat, 0.95):.0f} ms",
-                f"{max(lat):.0f} ms",
-            ]
-        else:
-            cells = ["–", "–", "–"]
-        if r["missing"]:
-            cells[2] += f" ({r['missing']} without a new picture)"
-        print(
-            f"| {r['name']} | {' | '.join(cells)} | {r['settle']:.0f} ms | {r['late']} | "
-            f"{'yes' if r['final_ok'] else 'NO'} | {r['grew_mb']:+.1f} MB "
-            f"({r['stab_seconds']:.0f} s) | {'YES' if r['stale'] else 'no'} |"
-        )
+    print(f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after")
     return 0
 
 

@@ -964,9 +964,9 @@ def test_kernel_panel_is_plottings_grid_of_the_dilated_kernel():
 
 
 def test_grid_png_is_cached_by_value():
-    a = pictures.grid_png(np.eye(3), side=60)
-    assert pictures.grid_png(np.eye(3), side=60) is a  # drawn once
-    assert pictures.grid_png(2 * np.eye(3), side=60) != a
+    a = pictures.grid_png(np.eye(3), side=120)
+    assert pictures.grid_png(np.eye(3), side=120) is a  # drawn once
+    assert pictures.grid_png(2 * np.eye(3), side=120) != a  # same colours, other numbers
     with pytest.raises(ValueError, match="values must"):
         pictures.grid_png(np.ones(3))
 
@@ -1045,3 +1045,52 @@ def test_settings_are_frozen_and_caches_follow_the_values():
     with pytest.raises(AttributeError):
         ex.settings.conv.stride = 2
     assert not ex.result.flags.writeable  # shared by the cache: read-only
+
+
+def test_controls_that_do_nothing_are_off_and_say_why():
+    """A control without effect in the current mode is disabled with a tooltip, or hidden."""
+    ex = conv_explorer(SMALL, kernel="box blur", display_side=SIDE)
+    padding = ex.controls["padding"]
+    assert not padding.disabled and padding.tooltip is None
+    ex.set(padding="same")
+    assert padding.disabled and "'same'" in padding.tooltip
+    ex.set(padding=1)
+    assert not padding.disabled and padding.tooltip is None
+    box = ex.controls["custom kernel"]
+    assert box.layout.display == "none"  # the text box only matters for "custom"
+    ex.set(kernel="custom")
+    assert box.layout.display is None
+
+    act = activation_explorer(SMALL, kernel="box blur", display_side=SIDE)
+    assert act.controls["beta"].disabled and "softplus" in act.controls["beta"].tooltip
+    act.set(activation="softplus")
+    assert not act.controls["beta"].disabled and act.controls["beta"].tooltip is None
+
+    drop = dropout_explorer(SMALL, kernel="box blur", display_side=SIDE)
+    assert not drop.controls["rate"].disabled
+    drop.set(phase="inference")
+    for name in ("rate", "new random mask"):
+        assert drop.controls[name].disabled and "inference" in drop.controls[name].tooltip
+
+    pool = pool_explorer(SMALL, display_side=SIDE)  # pools the image: the convolution is off
+    conv_names = [n for n in pool.controls if n.startswith("conv ")]
+    assert conv_names and all(pool.controls[n].disabled for n in conv_names)
+    assert all("the pool takes the image" in pool.controls[n].tooltip for n in conv_names)
+    pool.set(pool="conv feature map")
+    assert (
+        not pool.controls["conv kernel"].disabled and pool.controls["conv kernel"].tooltip is None
+    )
+
+
+def test_the_main_picture_is_marked_for_the_layout():
+    """Each explorer marks the panel that shows its result; a wrong name is an error."""
+    ex = conv_explorer(SMALL, kernel="box blur", display_side=SIDE)
+    assert ex.main_panel == "feature map"
+    assert "cnnlab-main-picture" in ex.panels["feature map"]._dom_classes
+    assert pool_explorer(SMALL, display_side=SIDE).main_panel == "pooled"
+
+    class Wrong(type(ex)):
+        main_panel = "no such panel"
+
+    with pytest.raises(ValueError, match="'no such panel' is not a panel of Wrong"):
+        Wrong(SMALL, kernel="box blur", display_side=SIDE)

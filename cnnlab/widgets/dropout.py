@@ -93,6 +93,14 @@ class DropoutExplorer(ImageKernelExplorer):
             colorbars=("feature map", "after dropout"),
         )
 
+    def _react(self, change):
+        super()._react(change)
+        inference = self.controls["phase"].value == "inference"
+        off = "off: at inference dropout keeps every value (choose 'training')"
+        for name in ("rate", "new random mask"):
+            self.controls[name].disabled = inference
+            self.controls[name].tooltip = off if inference else None
+
     def _on_click(self, button):
         self.seed += 1
         self.update()

@@ -165,8 +165,14 @@ def reduce_mean(arr: np.ndarray, factor: int) -> np.ndarray:
     ph, pw = -h % factor, -w % factor
     if ph or pw:
         arr = np.pad(arr, [(0, ph), (0, pw)] + [(0, 0)] * (arr.ndim - 2), mode="edge")
-    shape = (arr.shape[0] // factor, factor, arr.shape[1] // factor, factor, *arr.shape[2:])
-    return arr.reshape(shape).mean(axis=(1, 3), dtype=np.float64)
+    # a sum of factor² strided views: several times faster than reshape(...).mean(axis=(1, 3))
+    dtype = np.float32 if arr.dtype == np.float32 else np.float64
+    total = np.zeros((arr.shape[0] // factor, arr.shape[1] // factor, *arr.shape[2:]), dtype)
+    for i in range(factor):
+        for j in range(factor):
+            total += arr[i::factor, j::factor]
+    total *= dtype(1.0 / factor**2)
+    return total
 
 
 def color_indices(values, *, signed=None, cmap=None, vmin=None, vmax=None):
