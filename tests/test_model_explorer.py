@@ -212,3 +212,26 @@ def test_prepare_keeps_a_uint8_digit_and_scales_photos():
     plain = keras.Sequential([keras.Input((4, 4, 3)), layers.Conv2D(1, 1)])
     rgb = ModelInspector(plain).prepare(np.full((8, 8), 0.25))
     np.testing.assert_allclose(rgb, 0.25)
+
+
+@pytest.mark.parametrize(
+    "arch",
+    [
+        dict(padding="full", filters=(4, 8)),
+        dict(padding=2, stride=2, filters=(4,), dense_units=32),
+        dict(padding="same", kernel_size=5, filters=((4, 4), 8), batch_norm=True),
+    ],
+)
+def test_every_network_the_sliders_build_is_explained(arch):
+    from cnnlab.networks import build_cnn
+
+    model = build_cnn(**arch, seed=0)
+    ins = ModelInspector(model, RNG.integers(0, 256, (28, 28)).astype(np.uint8))
+    assert ins.message == "" and all(r.agree for r in ins.rows)
+    for row in ins.rows:
+        if row.kind == "Conv2D":
+            out = ins.activation(row.name)
+            u = ins.unit(row.name, out.shape[0] - 1, 0, out.shape[2] - 1)
+            assert u.recomputed == pytest.approx(u.value, rel=1e-4, abs=1e-5)
+            top, left, bottom, right = u.receptive_field
+            assert 0 <= top < bottom <= 28 and 0 <= left < right <= 28
