@@ -36,7 +36,7 @@ __all__ = [
 #: Pixels of the longer side of the exported pictures (live explorers draw 512) ...
 EXPORT_SIDE = 256
 #: ... except where the picture is text: the sliding window's numbers must stay legible.
-EXPORT_SIDES = {"StepExplorer": 1200}
+EXPORT_SIDES = {"StepExplorer": 800}
 #: Pictures of at most this many bytes (and ``side`` pixels) are kept as drawn.
 SMALL_PICTURE = 12_000
 #: Quality of the JPEGs photo-like pictures are stored as.
@@ -56,10 +56,10 @@ DEFAULT_GRIDS: dict[str, dict[str, list | None]] = {
         "stride": [1, 2, 3],
         "padding": _PADDING_PRESETS,
     },
-    "StepExplorer": {
+    "StepExplorer": {  # every window position is a picture: "full" would double the page
         "kernel size": [1, 3, 5],
         "stride": [1, 2],
-        "padding": _PADDING_PRESETS,
+        "padding": ["valid", "same"],
         "position": EVERY_VALUE,
     },
     "PoolExplorer": {

@@ -148,12 +148,26 @@ def _explore_counts(nb) -> list[int]:
     ]
 
 
+def _kernel_manager(folder: Path):
+    """A kernel of this Python (the project's venv), whatever kernels the user has installed."""
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import AsyncKernelManager
+
+    spec = folder / "kernels" / "cnnlab-site"
+    spec.mkdir(parents=True, exist_ok=True)
+    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    kernel = {"argv": argv, "display_name": "cnnlab site", "language": "python"}
+    (spec / "kernel.json").write_text(json.dumps(kernel))
+    specs = KernelSpecManager(kernel_dirs=[str(spec.parent)])
+    return AsyncKernelManager(kernel_name="cnnlab-site", kernel_spec_manager=specs)
+
+
 async def _execute(nb, cwd: Path, export_path: Path):
     from nbclient import NotebookClient
 
     client = NotebookClient(
         nb,
-        kernel_name="python3",
+        km=_kernel_manager(export_path.parent),
         timeout=CELL_TIMEOUT,
         startup_timeout=120,
         allow_errors=True,
