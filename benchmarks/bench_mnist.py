@@ -43,7 +43,7 @@ The recipe (shared with notebook 11 through :func:`cnnlab.networks.build_cnn`):
 * One ``fit`` call over a repeated dataset (``make_dataset(...).repeat()`` with
   ``steps_per_epoch``): with one ``fit`` per epoch, a quiet run's third epoch took 10.2 s
   against about 5.3 s for the others (a new iterator per epoch). The schedule stays laid out
-  over steps, not over the clock (unlike a time-based one-cycle schedule, which we tried),
+  over steps, not over the clock (unlike the time-based one-cycle schedule of a draft),
   so the updates are reproducible with the same seed and threads; on a quiet machine the 4
   epochs take about 28 s, well inside the budget.
 
