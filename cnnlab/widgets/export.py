@@ -237,6 +237,9 @@ class _Layout:
             return None  # the grid's "padding" select stands for the preset buttons
         if isinstance(widget, _NOT_SHOWN) or not hasattr(widget, "value"):
             return None
+        preset = self.explorer.controls.get(f"{name} preset")
+        if preset is not None and preset.value != "number":
+            return None  # a padding given by its preset: the preset says it
         label = getattr(widget, "label", None)
         if isinstance(widget, widgets.FloatSlider | widgets.FloatLogSlider):
             label = f"{widget.value:g}"
