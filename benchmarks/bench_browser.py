@@ -83,7 +83,7 @@ JS_INSTALL = """(handle) => {
   return area.querySelectorAll('img').length;
 }"""
 JS_STATE = (
-    "() => ({keys: window.__bench.keys.length, paints: window.__bench.paints.slice(),"
+    "() => ({keys: window.__bench.keys.length, times: window.__bench.keys.slice(), paints: window.__bench.paints.slice(),"
     " lastKey: window.__bench.keys[window.__bench.keys.length - 1], now: performance.now()})"
 )
 # SHA-1 of every picture shown in the explorer, in DOM order.
@@ -247,11 +247,14 @@ def measure(page, name, rel, presses, changes, seconds):
     page.keyboard.press("Home")
     _settle(page)
     before = _settle(page)
-    for _ in range(8):
+    moved, value = -1, _num(handle, "aria-valuenow")
+    for i in range(8):  # the last press that moved the slider is where the drag ends
         page.keyboard.press("ArrowRight")
         page.wait_for_timeout(40)
+        if _num(handle, "aria-valuenow") != value:
+            moved, value = i, _num(handle, "aria-valuenow")
     after = _settle(page, quiet_ms=800)
-    key = after["lastKey"]
+    key = after["times"][before["keys"] + moved] if moved >= 0 else after["lastKey"]
     late = [t for t in after["paints"][len(before["paints"]) :] if t > key]
     settle = max(late) - key if late else 0.0
     shown = page.evaluate(JS_HASHES, handle.element_handle())

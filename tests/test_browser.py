@@ -365,6 +365,7 @@ MIN_FONT_PX = 16
 # and which disabled controls give no reason. Boxes are compared with a 1-pixel tolerance.
 JS_LAYOUT = """(element) => {
   const minFont = MIN_FONT;
+  const MIN_TRACK = 100;  // pixels of slider track, to drag it with a mouse
   const area = element.closest('.jp-OutputArea-output');
   const explorer = area.querySelector('.cnnlab-explorer');
   explorer.scrollIntoView({block: 'start'});
@@ -388,7 +389,12 @@ JS_LAYOUT = """(element) => {
     .filter(e => !e.classList.contains('mod-disabled') && !e.querySelector('[disabled]'));
   const out = [];
   if (main && outside(main)) out.push('main picture');
-  for (const e of sliders) if (outside(e)) out.push('slider ' + name(e));
+  for (const e of sliders) {
+    if (outside(e)) out.push('slider ' + name(e));
+    const track = e.querySelector('.slider-container') || e.querySelector('.noUi-target');
+    const length = track ? track.getBoundingClientRect().width : 0;
+    if (length < MIN_TRACK) out.push(`slider ${name(e)} squashed to ${Math.round(length)} px`);
+  }
   const column = explorer.querySelector('.cnnlab-control-column');
   if (column) {  // no control sticks out of its column (cut off by the grid or the frame)
     const c = column.getBoundingClientRect();

@@ -59,6 +59,8 @@ _LAST = ("image", "upload", "kernel", "custom kernel")
 #: Default ``display_side`` of the explorers: about the size a panel is displayed at 1280×720
 #: beside the controls (225-350 px), so a 512×512 image is sent as 256×256 block means.
 PANEL_SIDE = 320
+# More controls than this (the grid's cells), or any sections, take two columns.
+_ONE_COLUMN = 12
 #: Width of the controls column: one column of controls, two (explorers with sections).
 CONTROLS_WIDTH = ("400px", "620px")
 _CSS = """<style>
@@ -80,6 +82,8 @@ _CSS = """<style>
   width: auto !important; min-width: 56px; padding: 0 10px; overflow: visible;
 }
 .cnnlab-explorer .widget-toggle-buttons .widget-label { flex: 0 0 auto; }
+.cnnlab-explorer .widget-hslider { flex-wrap: wrap; height: auto; }
+.cnnlab-explorer .widget-hslider .slider-container { flex: 1 1 120px; min-width: 120px; }
 .cnnlab-explorer .cnnlab-picture img, .cnnlab-explorer img.cnnlab-picture {
   max-height: calc(100vh - 250px); object-fit: contain;
 }
@@ -131,7 +135,7 @@ def _section(title, children, columns, cell="280px"):
     return widgets.VBox(
         [heading, _control_grid(children, columns, cell)],
         layout=widgets.Layout(
-            border="2px solid #0072B2", padding="6px 12px", margin="8px 0 4px 0", width="100%"
+            border="2px solid #0072B2", padding="2px 10px", margin="6px 0 2px 0", width="100%"
         ),
     )
 
@@ -301,19 +305,23 @@ class Explorer(widgets.VBox, metaclass=_FinishedByTheBase):
         last = [n for n in _LAST if n in self.controls and n not in boxed]
         order = first + [n for n in self.controls if n not in first + last + boxed] + last
         cells = {n: self.controls[n] for n in order}
+        # the upload button sits beside the title: one row less above the sliders
+        upload = cells.pop("upload", None) if panels else None
         for group in groups:  # controls that belong together share one cell, e.g. play + slider
             for n in group[1:]:  # the rest of the cell, never wider than it
                 self.controls[n].layout.width = "auto"
-                self.controls[n].layout.min_width = "0"
+                self.controls[n].layout.min_width = "260px"  # else it wraps below
                 self.controls[n].layout.flex = "1 1 0"
-            box = widgets.HBox(
-                [self.controls[n] for n in group], layout=widgets.Layout(width="100%")
+            box = widgets.HBox(  # a whole row of the grid, so the slider keeps its length
+                [self.controls[n] for n in group],
+                layout=widgets.Layout(width="100%", grid_column="1 / -1", flex_flow="row wrap"),
             )
             cells[group[0]] = box
             for n in group[1:]:
                 cells.pop(n)
-        if boxes:  # beside the pictures: one column of controls, two when there are sections
-            columns, cell = (2, "0") if sections else (1, "0")
+        if boxes:  # beside the pictures: one column of controls, two for sections or many
+            many = sections or len(cells) + len(boxed) > _ONE_COLUMN
+            columns, cell = (2 if many else 1), "0"
         else:
             cell = "280px"
         grid = _control_grid(list(cells.values()), columns, cell)
@@ -326,6 +334,10 @@ class Explorer(widgets.VBox, metaclass=_FinishedByTheBase):
             value=_CSS + f'<div style="font-size:24px;font-weight:bold;margin:4px 0">'
             f"{html.escape(self.title)}</div>"
         )
+        if upload is not None:
+            header = widgets.HBox(
+                [header, upload], layout=widgets.Layout(align_items="center", grid_gap="24px")
+            )
         grid.add_class("cnnlab-controls")
         texts = [self._readout_html, self._message_html, self.output]
         if boxes:  # controls in a column beside the pictures: both in view on a projector
