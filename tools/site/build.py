@@ -173,7 +173,8 @@ async def _execute(nb, cwd: Path, export_path: Path):
         allow_errors=True,
         resources={"metadata": {"path": str(cwd)}},
     )
-    async with client.async_setup_kernel(cwd=str(cwd)):
+    # cleanup_kc: shut the kernel down afterwards (nbclient does not when given a manager)
+    async with client.async_setup_kernel(cwd=str(cwd), cleanup_kc=True):
         for index, cell in enumerate(nb.cells):
             await client.async_execute_cell(
                 cell, index, execution_count=client.code_cells_executed + 1
