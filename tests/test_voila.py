@@ -2,7 +2,7 @@
 
 Voilà serves one notebook from the notebook's folder and inlines markdown images through its
 contents manager, which refuses ``../imgs/...``; the repository's ``voila.json`` makes it use
-:class:`cnnlab.voila_images.NotebookFolderImages`, which reads them from the folder above.
+:class:`cnnlab.widgets.voila_images.NotebookFolderImages`, which reads them from the folder above.
 The browser test serves a numbered notebook with Voilà as README.md says
 (``voila notebooks/NN-....ipynb`` from the repository's top folder), and finds the explorer's
 sliders, a figure of ``imgs/`` drawn (``naturalWidth > 0``), and the feature map changing when
@@ -21,7 +21,7 @@ from _jupyter import ROOT, budget_seconds, start_voila
 from jupyter_server.services.contents.filemanager import FileContentsManager
 from nbconvert.filters.markdown_mistune import MarkdownWithMath
 
-from cnnlab.voila_images import NotebookFolderImages, image_beside_root
+from cnnlab.widgets.voila_images import NotebookFolderImages, image_beside_root
 
 # A numbered notebook with figures and an explorer whose kernel size moves (sobel: 3 or 5);
 # CNNLAB_VOILA_NUMBERED=NN-name picks another.

@@ -12,7 +12,7 @@ The repository's ``voila.json`` selects it, so from the repository's top folder:
 
     voila notebooks/02-sobel-filters.ipynb
 
-(or pass ``--VoilaExporter.markdown_renderer_class=cnnlab.voila_images.NotebookFolderImages``).
+(or pass ``--VoilaExporter.markdown_renderer_class=cnnlab.widgets.voila_images.NotebookFolderImages``).
 """
 
 from __future__ import annotations
