@@ -18,6 +18,7 @@ from .compare import as_floats, call_text, function_name, not_whole, same, show
 from .result import UNFINISHED, Result, correct, is_unfinished, wrong
 
 __all__ = [
+    "array_answer",
     "call_learner",
     "call_quietly",
     "changed_inputs",
@@ -202,10 +203,6 @@ def check_cases(
     max_items : int, default 8
         Arrays up to this size are printed in full (see :func:`show`).
 
-    Returns
-    -------
-    Result
-
     Examples
     --------
     >>> import math
@@ -317,3 +314,21 @@ def whole_number_hint(func, mistakes, hint):
         return answers[args]
 
     return recorded, [*mistakes, (fractional, hint)]
+
+
+def array_answer(func, args: Sequence, call: str):
+    """:func:`run_case`, then the answer as a float array: ``(array, None)`` or ``(None, Result)``.
+
+    Examples
+    --------
+    >>> array, problem = array_answer(lambda n: "many", (3,), "my_box_blur(3)")
+    >>> array is None, problem.message
+    (True, "my_box_blur(3) should return an array of numbers; got 'many'.")
+    """
+    value, problem = run_case(func, args, call)
+    if problem is not None:
+        return None, problem
+    try:
+        return np.asarray(value, dtype=float), None
+    except (TypeError, ValueError):
+        return None, wrong(f"{call} should return an array of numbers; got {value!r}.")

@@ -38,10 +38,6 @@ def check_transposed_output_size(func) -> Result:
         padding per side and output padding (``0 <= a < s``); returns its output size, what
         ``keras.layers.Conv2DTranspose(padding=..., output_padding=a)`` gives.
 
-    Returns
-    -------
-    Result
-
     Examples
     --------
     >>> check_transposed_output_size(lambda i, k, s, p, a: (i - 1) * s + k - 2 * p + a).passed
@@ -145,10 +141,6 @@ def check_conv_matrix_1d(func) -> Result:
         of shape ``((n − k) // stride + 1, n)`` with ``C @ x`` equal to the 'valid'
         cross-correlation of ``x`` (length ``n``) with ``kernel`` at that stride: row ``r``
         holds the kernel, not flipped, in columns ``r·stride`` to ``r·stride + k − 1``.
-
-    Returns
-    -------
-    Result
 
     Examples
     --------

@@ -21,7 +21,7 @@ import numpy as np
 from ..conv import conv2d
 from ..lessons.sliding_window import example_6x6
 from ..shapes import conv_params
-from .cases import check_cases, run_case
+from .cases import array_answer, check_cases
 from .compare import compare_array, function_name, same
 from .result import UNFINISHED, Result, correct, is_unfinished, wrong
 
@@ -41,10 +41,6 @@ def check_conv_value(answer, row=1, col=3, *, x=None, kernel=None) -> Result:
         The image; default the 6x6 example of :func:`cnnlab.lessons.example_6x6`.
     kernel : ndarray, shape (kh, kw), optional
         The kernel; default that example's 3x3 vertical-edge kernel.
-
-    Returns
-    -------
-    Result
 
     Examples
     --------
@@ -122,10 +118,6 @@ def check_conv2d(func) -> Result:
         ``func(x, kernel)`` with ``x`` of shape (H, W) and ``kernel`` of shape (kh, kw), both
         float; must return the (H - kh + 1, W - kw + 1) cross-correlation.
 
-    Returns
-    -------
-    Result
-
     Examples
     --------
     >>> from scipy import signal
@@ -139,13 +131,9 @@ def check_conv2d(func) -> Result:
         return wrong(UNFINISHED)
     name = function_name(func, "my_conv2d")
     for x, kernel in _conv_cases():
-        value, problem = run_case(func, (x, kernel), f"{name}(...)")
+        got, problem = array_answer(func, (x, kernel), f"{name}(...)")
         if problem is not None:
             return problem
-        try:
-            got = np.asarray(value, dtype=float)
-        except (TypeError, ValueError):
-            return wrong(f"{name}(...) should return an array of numbers; got {value!r}.")
         expected = conv2d(x, kernel)
         (h, w), (kh, kw) = x.shape, kernel.shape
         call = f"{name}(x of shape {x.shape}, kernel of shape {kernel.shape})"
@@ -192,10 +180,6 @@ def check_conv_params(func) -> Result:
     func : callable
         ``func(kernel_size, in_channels, filters)`` returning the trainable parameters of a
         Conv2D layer with square ``kernel_size`` kernels and biases.
-
-    Returns
-    -------
-    Result
 
     Examples
     --------

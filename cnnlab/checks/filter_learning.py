@@ -53,10 +53,6 @@ def check_gd_step(func) -> Result:
         with ``grad = 2 / M * patches.T @ (patches @ kernel.ravel() - targets)``, shape (k, k)
         (or flat (k*k,)).
 
-    Returns
-    -------
-    Result
-
     Examples
     --------
     >>> from cnnlab.lessons import gd_step
@@ -140,10 +136,6 @@ def check_align_valid(func) -> Result:
         pixel); must return the (H - k + 1, W - k + 1) part of ``y`` that lines up with
         ``conv2d(x, kernel, padding="valid")`` for a k x k kernel: output (r, c) sits on the
         pixel under the kernel's centre tap, ``y[r + h, c + h]`` with ``h = (k - 1) // 2``.
-
-    Returns
-    -------
-    Result
 
     Examples
     --------

@@ -41,10 +41,6 @@ def check_normalise(func) -> Result:
         ``func(image)`` with ``image`` of dtype uint8, shape (H, W) or (H, W, 3); must return an
         array of the same shape with ``image / 255`` as floating point values.
 
-    Returns
-    -------
-    Result
-
     Examples
     --------
     >>> check_normalise(lambda image: image / 255).passed
@@ -111,10 +107,6 @@ def check_brighten(func) -> Result:
         darkens); must return the values ``image + amount`` clipped to [0, 255] (any numeric
         dtype, on the 0-255 scale).
 
-    Returns
-    -------
-    Result
-
     Examples
     --------
     >>> ok = lambda image, amount: np.clip(image.astype(int) + amount, 0, 255).astype(np.uint8)
@@ -166,10 +158,6 @@ def check_dense_params(func) -> Result:
     func : callable
         ``func(n_inputs, n_units)`` returning the number of trainable parameters of a fully
         connected layer (weights and biases).
-
-    Returns
-    -------
-    Result
 
     Examples
     --------

@@ -112,10 +112,6 @@ def check_keras_output_shape(func) -> Result:
         output shape as Keras prints it, batch axis ``None`` first, e.g.
         ``(None, 256, 256, 64)``.
 
-    Returns
-    -------
-    Result
-
     Examples
     --------
     >>> def conv_output_shape(input_shape, filters, kernel_size, strides=1, padding="valid",
@@ -352,10 +348,6 @@ def check_cnn_model(build) -> Result:
     build : callable or keras.Model
         A function without arguments returning the model (or the model itself).
 
-    Returns
-    -------
-    Result
-
     Examples
     --------
     >>> print(check_cnn_model(...).message)    # doctest: +ELLIPSIS
@@ -457,10 +449,6 @@ def check_per_class_accuracy(func) -> Result:
         ``func(cm)`` with ``cm[i, j]`` = number of images of true class ``i`` predicted as
         ``j`` (rows: truth, as :func:`cnnlab.networks.confusion_matrix`); must return an array
         of shape (K,): ``cm[i, i] / cm[i].sum()`` (the recall of each class).
-
-    Returns
-    -------
-    Result
 
     Examples
     --------

@@ -59,10 +59,6 @@ def check_kernel_gradient(func) -> Result:
         ``x[r + u, c + v] * grad_output[r, c]``, i.e. ``x`` cross-correlated with
         ``grad_output``.
 
-    Returns
-    -------
-    Result
-
     Examples
     --------
     >>> import cnnlab
@@ -176,10 +172,6 @@ def check_max_pool_gradient(func) -> Result:
         no window) and ``grad_output`` = ∂L/∂Y of shape (H // 2, W // 2). Returns ∂L/∂X,
         the shape of ``x``: each window's gradient goes to the cell that won (on a tie, the
         first in reading order, as TensorFlow does); every other cell gets 0.
-
-    Returns
-    -------
-    Result
 
     Examples
     --------

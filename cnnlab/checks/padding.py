@@ -35,10 +35,6 @@ def check_padded_output_size(func) -> Result:
         ``func(i, k, p)``: input size ``i``, kernel size ``k``, padding ``p`` on each side;
         must return ``i + 2p - k + 1``.
 
-    Returns
-    -------
-    Result
-
     Examples
     --------
     >>> check_padded_output_size(lambda i, k, p: i + 2 * p - k + 1).passed
@@ -97,10 +93,6 @@ def check_padding_amount(func) -> Result:
         ``func(k, mode)`` with an odd kernel size ``k`` and ``mode`` in ``"valid"``,
         ``"same"``, ``"full"``; must return 0, ``(k - 1) / 2`` and ``k - 1``.
 
-    Returns
-    -------
-    Result
-
     Examples
     --------
     >>> ref = lambda k, mode: {"valid": 0, "same": (k - 1) // 2, "full": k - 1}[mode]
@@ -157,10 +149,6 @@ def check_coverage_map(answer, input_hw=(6, 6), kernel_size=3) -> Result:
     answer : array_like, shape (H, W)
     input_hw : (int, int), default (6, 6)
     kernel_size : int, default 3
-
-    Returns
-    -------
-    Result
 
     Examples
     --------

@@ -48,10 +48,6 @@ def check_max_pool(func) -> Result:
         ``size``), no padding (left-over rows and columns are dropped); returns an array of
         shape ``(H // size, W // size)``.
 
-    Returns
-    -------
-    Result
-
     Examples
     --------
     >>> import cnnlab
@@ -109,10 +105,6 @@ def check_pooled_shape(func) -> Result:
     func : callable
         Returns the output shape ``(h', w', depth')`` of pooling an ``h x w x depth`` volume
         with ``pool_size x pool_size`` windows, the given stride and no padding.
-
-    Returns
-    -------
-    Result
 
     Examples
     --------
@@ -208,10 +200,6 @@ def check_orders_agree(func) -> Result:
         True when ReLU after 2×2 pooling (stride 2) gives the same map as 2×2 pooling after
         ReLU, else False. The cases include maps where average pooling agrees (no window mixes
         signs) and where it does not, so an answer that only looks at ``mode`` is rejected.
-
-    Returns
-    -------
-    Result
 
     Examples
     --------

@@ -35,10 +35,6 @@ def check_output_size(func) -> Result:
     func : callable
         ``func(i, k, s, p)``: input size, kernel size, stride, padding per side.
 
-    Returns
-    -------
-    Result
-
     Examples
     --------
     >>> check_output_size(lambda i, k, s, p: (i + 2 * p - k) // s + 1).passed
@@ -110,10 +106,6 @@ def check_same_output_size(func) -> Result:
     func : callable
         ``func(i, s)``: input size and stride.
 
-    Returns
-    -------
-    Result
-
     Examples
     --------
     >>> check_same_output_size(lambda i, s: -(-i // s)).passed
@@ -167,10 +159,6 @@ def check_receptive_field(answer, layers=((3, 1), (3, 1), (3, 1))) -> Result:
     answer : int
     layers : sequence of (kernel_size, stride)
         The stack, first layer first (pooling layers count too).
-
-    Returns
-    -------
-    Result
 
     Examples
     --------
