@@ -387,12 +387,8 @@ def conv2d_transpose(
 
     References
     ----------
-    .. [1] V. Dumoulin and F. Visin, "A guide to convolution arithmetic for deep learning",
-       arXiv:1603.07285, 2016, chapter 4. https://arxiv.org/abs/1603.07285
-    .. [2] Keras, ``Conv2DTranspose``,
-       https://keras.io/api/layers/convolution_layers/convolution2d_transpose/
-    .. [3] TensorFlow, ``tf.nn.conv2d_transpose``,
-       https://www.tensorflow.org/api_docs/python/tf/nn/conv2d_transpose
+    As :func:`conv2d_transpose_naive`, and TensorFlow's ``tf.nn.conv2d_transpose``,
+    https://www.tensorflow.org/api_docs/python/tf/nn/conv2d_transpose
 
     Examples
     --------
