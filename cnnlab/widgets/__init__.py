@@ -34,10 +34,13 @@ Each keeps controls (:mod:`.controls`), compute (the cnnlab core, cached on froz
   "convolution feeding the pool", whose controls are named "conv kernel size", ...).
 
 Drawing: the big image and feature-map panels are palette PNGs written straight from the array
-(:mod:`.png`, a few milliseconds); colour bars, histograms, kernel grids and curves are
-matplotlib figures built once and updated in place (:mod:`.pictures`); the step-through
-explorer's sliding-window picture is drawn cell by cell (:mod:`.window_png`), because
-matplotlib needs ~55-90 ms for its ~70 numbers.
+at about the size they are displayed (:mod:`.png`: maps larger than a panel are sent as block
+means; colour limits still come from the whole map); the numbered grids (kernels, the
+sliding window, the backpropagation grids) are drawn cell by cell with Pillow
+(:mod:`.window_png`), because matplotlib needs tens of milliseconds for a few dozen numbers;
+colour bars, histograms and curves are matplotlib figures built once and updated in place
+(:mod:`.pictures`). :mod:`.export` records an explorer's pictures over a grid of settings for
+the static site; :mod:`.voila_images` lets Voilà show the notebooks' figures.
 
 Adding an explorer
 ------------------

@@ -20,7 +20,7 @@ from .base import Explorer
 from .controls import conv_controls, conv_settings, slider, toggle
 from .png import blank_png
 from .settings import ConvSettings, FrozenArray
-from .window_png import _ORANGE, _encode_flat, _fit_font_size, _grid_image, _grid_limits
+from .window_png import ORANGE, encode_flat, fit_font_size, grid_image, grid_limits
 
 __all__ = ["STAGES", "BackpropExplorer", "BackpropSettings", "backprop_explorer", "backward_pass"]
 
@@ -199,7 +199,7 @@ def _grid_base(values: FrozenArray, mask: FrozenArray | None, signed: bool, blan
     """A small grid with its numbers, ``mask`` hatched (a PIL image, cached by content)."""
     arr = np.asarray(values.array, float)
     m = np.zeros(arr.shape, bool) if mask is None else mask.array.astype(bool)
-    cmap, lo, hi, real = _grid_limits(arr, m, True if signed else None, None, None, None)
+    cmap, lo, hi, real = grid_limits(arr, m, True if signed else None, None, None, None)
     fmt = cell_formatter(None, real[np.isfinite(real)] if real.size else real)
     if blank_zeros:  # gradients: most cells are 0, and the others should stand out
         number = fmt
@@ -208,8 +208,8 @@ def _grid_base(values: FrozenArray, mask: FrozenArray | None, signed: bool, blan
             return "" if v == 0 else number(v)
 
     strings = [fmt(float(v)) for v in arr[np.isfinite(arr)].ravel()]
-    size = _fit_font_size(strings, _CELL_PX, maximum=18)
-    return _grid_image(arr, m, cell=_CELL_PX, cmap=cmap, lo=lo, hi=hi, fmt_fn=fmt, size=size)
+    size = fit_font_size(strings, _CELL_PX, maximum=18)
+    return grid_image(arr, m, cell=_CELL_PX, cmap=cmap, lo=lo, hi=hi, fmt_fn=fmt, size=size)
 
 
 @lru_cache(maxsize=512)
@@ -229,10 +229,10 @@ def _grid(values, mask, highlight: tuple, signed: bool, blank_zeros: bool) -> by
         for r, c in highlight:
             x0, y0 = int(c) * _CELL_PX, int(r) * _CELL_PX
             x1, y1 = x0 + _CELL_PX - 1, y0 + _CELL_PX - 1
-            draw.rectangle([x0, y0, x1, y1], outline=_ORANGE, width=border)
+            draw.rectangle([x0, y0, x1, y1], outline=ORANGE, width=border)
             inner = [x0 + border, y0 + border, x1 - border, y1 - border]
             draw.rectangle(inner, outline=(255, 255, 255), width=halo)
-    return _encode_flat(img)
+    return encode_flat(img)
 
 
 def _show(values, *, highlight=(), mask=None, signed=True, blank_zeros=False) -> bytes:

@@ -228,21 +228,21 @@ def _finite(values) -> np.ndarray:
 def _grid_png(values, shape, signed, vmin, vmax, fmt, side) -> bytes:
     # Drawn cell by cell with Pillow (:mod:`.window_png`, the step-through explorer's grids):
     # matplotlib needs ~0.2 s for the 121 numbers of an 11×11 kernel, this a few ms.
-    from .window_png import _encode_flat, _fit_font_size, _grid_image, _grid_limits
+    from .window_png import encode_flat, fit_font_size, grid_image, grid_limits
 
     arr = np.array(values, dtype=float).reshape(shape)
     mask = np.zeros(shape, bool)
     cmap = DIVERGING_CMAP if signed else None  # as show_grid(cmap=...) was called before
-    cmap, lo, hi, _ = _grid_limits(arr, mask, True if signed else None, cmap, vmin, vmax)
+    cmap, lo, hi, _ = grid_limits(arr, mask, True if signed else None, cmap, vmin, vmax)
     fmt_fn = cell_formatter(fmt, arr[np.isfinite(arr)])
     inner = max(1, round(0.96 * side))  # a margin of 2% on each side, as before
     cell = max(1, inner // max(shape))
     strings = [fmt_fn(float(v)) for v in arr[np.isfinite(arr)]]
-    size = _fit_font_size(strings, cell, maximum=0.36 * cell)
-    grid = _grid_image(arr, mask, cell=cell, cmap=cmap, lo=lo, hi=hi, fmt_fn=fmt_fn, size=size)
+    size = fit_font_size(strings, cell, maximum=0.36 * cell)
+    grid = grid_image(arr, mask, cell=cell, cmap=cmap, lo=lo, hi=hi, fmt_fn=fmt_fn, size=size)
     img = Image.new("RGB", (side, side), (255, 255, 255))
     img.paste(grid, ((side - grid.width) // 2, (side - grid.height) // 2))
-    return _encode_flat(img)
+    return encode_flat(img)
 
 
 def grid_png(values, *, fmt=None, side=300, signed=None, vmin=None, vmax=None) -> bytes:

@@ -30,14 +30,22 @@ from ..plotting import (
 )
 from .png import color_indices, enlarge, palette, pil_font
 
-__all__ = ["sliding_window_geometry", "sliding_window_png"]
+__all__ = [
+    "ORANGE",
+    "encode_flat",
+    "fit_font_size",
+    "grid_image",
+    "grid_limits",
+    "sliding_window_geometry",
+    "sliding_window_png",
+]
 
 _PAD_FACE = (236, 236, 236)
 _PAD_HATCH = (154, 154, 154)
 _GRID_LINE = (64, 64, 64)
 _TEXT_GREY = (90, 90, 90)
 _MISSING = (244, 244, 244)
-_ORANGE = tuple(round(255 * v) for v in to_rgb(HIGHLIGHT))
+ORANGE = tuple(round(255 * v) for v in to_rgb(HIGHLIGHT))
 
 
 @lru_cache(maxsize=512)
@@ -63,7 +71,7 @@ def _png_chunk(kind: bytes, data: bytes) -> bytes:
     )
 
 
-def _encode_flat(img: Image.Image, compress_level: int = 1) -> bytes:
+def encode_flat(img: Image.Image, compress_level: int = 1) -> bytes:
     """An RGB picture of flat colours (grids, text) as PNG, without Pillow's row filtering.
 
     Pillow tries every PNG filter on every row; for flat colours "no filter" compresses about
@@ -93,7 +101,7 @@ def _hatch_tile(cell: int) -> Image.Image:
     return tile
 
 
-def _fit_font_size(strings, cell: int, maximum: float) -> int:
+def fit_font_size(strings, cell: int, maximum: float) -> int:
     """Largest font size (pixels) at which every string fits in a cell (as plotting does)."""
     font = pil_font(100)
     widest = max(
@@ -102,7 +110,7 @@ def _fit_font_size(strings, cell: int, maximum: float) -> int:
     return int(max(6, min(maximum, 0.48 * cell, 0.9 * cell / max(widest, 0.6))))
 
 
-def _grid_limits(arr, mask, signed, cmap, vmin, vmax):
+def grid_limits(arr, mask, signed, cmap, vmin, vmax):
     """Colormap and limits of a grid, by :func:`cnnlab.plotting.show_grid`'s rules."""
     real = arr[~mask] if (~mask).any() else arr.ravel()
     if cmap is None:
@@ -113,7 +121,7 @@ def _grid_limits(arr, mask, signed, cmap, vmin, vmax):
     return cmap, (lo if vmin is None else vmin), (hi if vmax is None else vmax), real
 
 
-def _grid_image(arr, mask, *, cell, cmap, lo, hi, fmt_fn, size, highlight=()) -> Image.Image:
+def grid_image(arr, mask, *, cell, cmap, lo, hi, fmt_fn, size, highlight=()) -> Image.Image:
     """Draw a grid of numbered cells (RGB image of ``w * cell`` by ``h * cell`` pixels)."""
     h, w = arr.shape
     idx, _, _ = color_indices(arr, cmap=cmap, vmin=lo, vmax=hi)
@@ -147,7 +155,7 @@ def _grid_image(arr, mask, *, cell, cmap, lo, hi, fmt_fn, size, highlight=()) ->
             glyphs, (dx, dy) = _text_mask(text.replace("-", "−"), size, bool(mask[r, c]))
             img.paste(color, (int(c * cell + cell / 2) + dx, int(r * cell + cell / 2) + dy), glyphs)
     border = max(3, cell // 9)
-    orange, halo = _ORANGE, max(1, border // 3)
+    orange, halo = ORANGE, max(1, border // 3)
     for r, c in highlight:  # a thin white line inside keeps neighbouring cells apart
         x0, y0 = int(c) * cell, int(r) * cell
         draw.rectangle([x0, y0, x0 + cell - 1, y0 + cell - 1], outline=orange, width=border)
@@ -253,7 +261,7 @@ def sliding_window_png(window, step, *, dpi=80, panels=None, fmt=None, compress_
 
     img = Image.new("RGB", geometry["size"], (255, 255, 255))
     draw = ImageDraw.Draw(img)
-    size = _fit_font_size(panels["strings"], cell, maximum=pt(22))
+    size = fit_font_size(panels["strings"], cell, maximum=pt(22))
     i, j = window.output_index(step)
     none = np.zeros(window.kernel.shape, bool)
     grids = {
@@ -270,8 +278,8 @@ def sliding_window_png(window, step, *, dpi=80, panels=None, fmt=None, compress_
                 (x - gap // 2, middle), symbol, fill=(0, 0, 0), font=pil_font(pt(26)), anchor="mm"
             )
         p = panels[name]
-        cmap, lo, hi, _ = _grid_limits(values, mask, None, p["cmap"], p["vmin"], p["vmax"])
-        grid = _grid_image(
+        cmap, lo, hi, _ = grid_limits(values, mask, None, p["cmap"], p["vmin"], p["vmax"])
+        grid = grid_image(
             np.asarray(values, float),
             mask,
             cell=cell,
@@ -299,4 +307,4 @@ def sliding_window_png(window, step, *, dpi=80, panels=None, fmt=None, compress_
     )
     subtitle = window.describe().replace("-", "−")
     draw.text((width // 2, pt(52)), subtitle, fill=(64, 64, 64), font=text_font, anchor="mm")
-    return _encode_flat(img, compress_level)
+    return encode_flat(img, compress_level)
