@@ -110,7 +110,8 @@ def test_train_conv_minibatches_learn_sobel_and_adam_matches_keras_update():
 
 
 def test_adam_step_equals_keras():
-    keras = pytest.importorskip("keras")
+    import keras  # a hard dependency: its absence must fail, not skip
+
     w = keras.Variable(np.array([1.0, -1.0, 0.5], dtype="float32"))
     opt = keras.optimizers.Adam(learning_rate=0.1)
     ours = learning._Adam((3,), 0.1)
