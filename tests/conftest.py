@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 # TensorFlow prints C++ start-up chatter unless told otherwise (set before its first import).
@@ -23,3 +24,24 @@ settings.load_profile("cnnlab")
 # tests/notebook_guards/*.py run inside an executed notebook's kernel (tests/test_notebooks.py),
 # where the notebook's variables exist; they are not modules to import or collect.
 collect_ignore_glob = ["notebook_guards/*.py"]
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Headless Chromium (Playwright), shared by the browser tests of one module.
+
+    Module scope: Playwright's sync API runs an event loop in this thread until it stops.
+    """
+    from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _require_browser
+
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    playwright = sync_playwright().start()
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
+    playwright.stop()

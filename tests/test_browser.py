@@ -121,22 +121,6 @@ def _require_browser():
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    # Module scope: Playwright's sync API runs an event loop in this thread until it stops.
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    playwright = sync_playwright().start()
-    browser = playwright.chromium.launch(
-        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-    )
-    yield browser
-    browser.close()
-    playwright.stop()
-
-
-@pytest.fixture(scope="module")
 def lab(chromium):
     """One JupyterLab server and one page, shared by every notebook."""
     server, token = start_jupyterlab(ROOT)
@@ -329,6 +313,17 @@ def test_voila_blockers_finds_markdown_images_outside_the_served_folder(tmp_path
     assert voila_blockers(path) == ["cell 0: ![...](../imgs/a.png)"]
 
 
+def open_voila_page(page, server, notebook) -> None:
+    """Load a Voilà page and wait for its widgets: no widget error, the three standard sliders."""
+    timeout = (2 * budget_seconds(notebook) + 60) * 1000
+    page.goto(server.base_url + "/", timeout=timeout)
+    page.wait_for_selector(".widget-slider", timeout=timeout)
+    assert page.get_by_text("Error displaying widget").count() == 0
+    labels = page.locator(".widget-slider .widget-label").all_inner_texts()
+    normal = {label.strip().rstrip(":").strip().lower() for label in labels}
+    assert {"kernel size", "stride", "padding"} <= normal, labels
+
+
 def test_voila_dashboard_reacts_to_keyboard(chromium):
     blockers = voila_blockers(VOILA_NOTEBOOK)
     assert blockers == [], (
@@ -338,13 +333,7 @@ def test_voila_dashboard_reacts_to_keyboard(chromium):
     server = start_voila(VOILA_NOTEBOOK, ROOT)
     page = chromium.new_page(viewport={"width": 1400, "height": 1000})
     try:
-        timeout = (2 * budget_seconds(VOILA_NOTEBOOK) + 60) * 1000
-        page.goto(server.base_url + "/", timeout=timeout)
-        page.wait_for_selector(".widget-slider", timeout=timeout)
-        assert page.get_by_text("Error displaying widget").count() == 0
-        labels = page.locator(".widget-slider .widget-label").all_inner_texts()
-        normal = {label.strip().rstrip(":").strip().lower() for label in labels}
-        assert {"kernel size", "stride", "padding"} <= normal, labels
+        open_voila_page(page, server, VOILA_NOTEBOOK)
         picture = VOILA_NOTEBOOK.name[:2] not in EXPLORERS_WITHOUT_PICTURE
         handle = _kernel_size_handle(page)
         _move_and_check(page, handle, f"voila-{VOILA_NOTEBOOK.stem}", picture=picture)

@@ -267,59 +267,50 @@ def test_built_pages_fit_the_budget(built_site):
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_static_page_slider_changes_the_picture_without_a_kernel(file_server, built_site):
-    from test_browser import CHROMIUM, CHROMIUM_ARGS, _require_browser
-
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+def test_static_page_slider_changes_the_picture_without_a_kernel(chromium, file_server, built_site):
+    page = chromium.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        page.set_default_timeout(30_000)
+        # nothing leaves the machine: a request elsewhere (a CDN) is answered empty
+        page.route(
+            re.compile(r"^https?://(?!127\.0\.0\.1)"),
+            lambda route: route.fulfill(status=204, body=""),
         )
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.set_default_timeout(30_000)
-            # nothing leaves the machine: a request elsewhere (a CDN) is answered empty
-            page.route(
-                re.compile(r"^https?://(?!127\.0\.0\.1)"),
-                lambda route: route.fulfill(status=204, body=""),
-            )
-            errors = []
-            page.on("pageerror", lambda err: errors.append(str(err)))
-            page.goto(f"{file_server}/00-images-as-arrays.html", wait_until="load")
-            explorer = page.locator(".cnnlab-static").first
-            slider = explorer.get_by_role("slider", name="kernel size")
-            slider.scroll_into_view_if_needed()
+        errors = []
+        page.on("pageerror", lambda err: errors.append(str(err)))
+        page.goto(f"{file_server}/00-images-as-arrays.html", wait_until="load")
+        explorer = page.locator(".cnnlab-static").first
+        slider = explorer.get_by_role("slider", name="kernel size")
+        slider.scroll_into_view_if_needed()
 
-            def snapshot():
-                return explorer.evaluate(
-                    """(root) => ({
-                      pictures: [...root.querySelectorAll('img[data-slot]')].map(i => i.src),
-                      text: [...root.querySelectorAll('div[data-slot]')]
-                              .map(d => d.textContent).join(' '),
-                      value: root.querySelector('[data-control-value]').textContent,
-                    })"""
-                )
+        def snapshot():
+            return explorer.evaluate(
+                """(root) => ({
+                  pictures: [...root.querySelectorAll('img[data-slot]')].map(i => i.src),
+                  text: [...root.querySelectorAll('div[data-slot]')]
+                          .map(d => d.textContent).join(' '),
+                  value: root.querySelector('[data-control-value]').textContent,
+                })"""
+            )
 
-            before = snapshot()
-            slider.focus()
-            page.keyboard.press("ArrowRight")
-            page.wait_for_function(
-                "([root, v]) => root.querySelector('[data-control-value]').textContent !== v",
-                arg=[explorer.element_handle(), before["value"]],
-                timeout=5_000,
-            )
-            after = snapshot()
-            assert int(after["value"]) > int(before["value"])
-            assert set(after["pictures"]) - set(before["pictures"]), "no new picture"
-            assert after["text"] != before["text"]
-            assert f"{after['value']}×{after['value']}" in after["text"]
-            loaded = page.evaluate(
-                "() => [...document.images].filter(i => i.src.includes('/imgs/') "
-                "|| i.closest('.cnnlab-static')).every(i => i.complete)"
-            )
-            assert loaded
-            assert errors == []
-        finally:
-            browser.close()
+        before = snapshot()
+        slider.focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(
+            "([root, v]) => root.querySelector('[data-control-value]').textContent !== v",
+            arg=[explorer.element_handle(), before["value"]],
+            timeout=5_000,
+        )
+        after = snapshot()
+        assert int(after["value"]) > int(before["value"])
+        assert set(after["pictures"]) - set(before["pictures"]), "no new picture"
+        assert after["text"] != before["text"]
+        assert f"{after['value']}×{after['value']}" in after["text"]
+        loaded = page.evaluate(
+            "() => [...document.images].filter(i => i.src.includes('/imgs/') "
+            "|| i.closest('.cnnlab-static')).every(i => i.complete)"
+        )
+        assert loaded
+        assert errors == []
+    finally:
+        page.close()

@@ -27,7 +27,9 @@ from pathlib import Path
 import nbformat
 import pytest
 from _jupyter import NOTEBOOKS_DIR, ROOT, execute_notebook, notebook_paths, start_jupyterlab
-from test_browser import CHROMIUM, CHROMIUM_ARGS, _require_browser, _wait
+from test_browser import (
+    _wait,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -117,21 +119,6 @@ def test_expected_slides_counts_slide_and_subslide_starts():
 
     assert expected_slides(nb("slide", "skip", "subslide", "-", "fragment", "slide")) == 3
     assert expected_slides(nb("skip", "-", "slide", "notes")) == 2
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    playwright = sync_playwright().start()
-    browser = playwright.chromium.launch(
-        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-    )
-    yield browser
-    browser.close()
-    playwright.stop()
 
 
 @pytest.fixture(scope="module")

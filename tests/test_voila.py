@@ -17,7 +17,7 @@ import re
 
 import nbformat
 import pytest
-from _jupyter import ROOT, budget_seconds, start_voila
+from _jupyter import ROOT, start_voila
 from jupyter_server.services.contents.filemanager import FileContentsManager
 from nbconvert.filters.markdown_mistune import MarkdownWithMath
 
@@ -67,8 +67,8 @@ def test_voila_json_selects_the_renderer():
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_voila_serves_a_numbered_notebook_with_its_figures():
-    from test_browser import _kernel_size_handle, _move_and_check, _screenshot
+def test_voila_serves_a_numbered_notebook_with_its_figures(chromium):
+    from test_browser import _kernel_size_handle, _move_and_check, _screenshot, open_voila_page
 
     figures = [
         (alt, name)
@@ -77,39 +77,22 @@ def test_voila_serves_a_numbered_notebook_with_its_figures():
         for alt, name in FIGURE.findall(cell.source)
     ]
     assert figures, f"{NOTEBOOK.name} shows no figure of imgs/: pick one that does"
-    from test_browser import CHROMIUM, CHROMIUM_ARGS, _require_browser
-
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
     server = start_voila(NOTEBOOK, ROOT)
+    page = chromium.new_page(viewport={"width": 1400, "height": 1000})
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-            )
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            try:
-                timeout = (2 * budget_seconds(NOTEBOOK) + 60) * 1000
-                page.goto(server.base_url + "/", timeout=timeout)
-                page.wait_for_selector(".widget-slider", timeout=timeout)
-                assert page.get_by_text("Error displaying widget").count() == 0
-                labels = page.locator(".widget-slider .widget-label").all_inner_texts()
-                normal = {label.strip().rstrip(":").strip().lower() for label in labels}
-                assert {"kernel size", "stride", "padding"} <= normal, labels
-                for alt, name in figures:
-                    image = page.locator(f'img[alt="{alt}"]')
-                    assert image.count() == 1, f"figure {name} ({alt!r}) is not on the page"
-                    image.scroll_into_view_if_needed()
-                    width = image.evaluate("(i) => i.complete ? i.naturalWidth : 0")
-                    assert width > 0, f"figure {name} did not load"
-                handle = _kernel_size_handle(page)
-                _move_and_check(page, handle, f"voila-{NOTEBOOK.stem}")
-            except Exception:
-                _screenshot(page, f"FAILED-voila-{NOTEBOOK.stem}")
-                print(server.log_tail())
-                raise
-            finally:
-                browser.close()
+        open_voila_page(page, server, NOTEBOOK)
+        for alt, name in figures:
+            image = page.locator(f'img[alt="{alt}"]')
+            assert image.count() == 1, f"figure {name} ({alt!r}) is not on the page"
+            image.scroll_into_view_if_needed()
+            width = image.evaluate("(i) => i.complete ? i.naturalWidth : 0")
+            assert width > 0, f"figure {name} did not load"
+        handle = _kernel_size_handle(page)
+        _move_and_check(page, handle, f"voila-{NOTEBOOK.stem}")
+    except Exception:
+        _screenshot(page, f"FAILED-voila-{NOTEBOOK.stem}")
+        print(server.log_tail())
+        raise
     finally:
+        page.close()
         server.stop()
