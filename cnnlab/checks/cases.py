@@ -328,7 +328,7 @@ def array_answer(func, args: Sequence, call: str):
     value, problem = run_case(func, args, call)
     if problem is not None:
         return None, problem
-    try:
-        return np.asarray(value, dtype=float), None
-    except (TypeError, ValueError):
+    array = as_floats(value)
+    if array is None:
         return None, wrong(f"{call} should return an array of numbers; got {value!r}.")
+    return array, None

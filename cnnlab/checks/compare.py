@@ -189,9 +189,8 @@ def compare_array(answer, expected, *, what: str = "your array", atol: float = 1
     """
     if is_unfinished(answer):
         return wrong(UNFINISHED)
-    try:
-        got = np.asarray(answer, dtype=float)
-    except (TypeError, ValueError):
+    got = as_floats(answer)
+    if got is None:
         return wrong(f"{what} should be an array of numbers, you gave {answer!r}.")
     exp = np.asarray(expected, dtype=float)
     if got.shape != exp.shape:

@@ -21,7 +21,7 @@ import numpy as np
 from .. import kernels as _kernels
 from ..conv import conv2d
 from .cases import array_answer, check_cases
-from .compare import compare_array, function_name, same, show
+from .compare import as_floats, compare_array, function_name, same, show
 from .result import UNFINISHED, Result, correct, is_unfinished, wrong
 
 __all__ = ["check_box_blur", "check_edge_kernel", "check_gradient_magnitude"]
@@ -59,9 +59,8 @@ def check_edge_kernel(kernel, orientation="horizontal") -> Result:
         raise ValueError(f"orientation must be 'horizontal' or 'vertical'; got {orientation!r}.")
     if is_unfinished(kernel):
         return wrong(UNFINISHED)
-    try:
-        k = np.asarray(kernel, dtype=float)
-    except (TypeError, ValueError):
+    k = as_floats(kernel)
+    if k is None:
         return wrong(f"The kernel should be a 2-D array of numbers; got {kernel!r}.")
     if k.ndim != 2 or not (1 <= k.shape[0] <= 7 and 1 <= k.shape[1] <= 7):
         return wrong(f"The kernel should be a small 2-D array such as 3x3; got shape {k.shape}.")
