@@ -116,11 +116,15 @@ def fit_fontsize(ax, nrows, ncols, strings, maximum=24.0):
     return max(6.0, min(maximum, 0.45 * cell_pt, 0.8 * cell_pt / _text_width_em(strings)))
 
 
+def _cell_patch(row, col, **style) -> Rectangle:
+    """The square of cell (row, col) in the grid's data coordinates (cell centres on integers)."""
+    return Rectangle((col - 0.5, row - 0.5), 1.0, 1.0, **style)
+
+
 def _cell_rect(row, col, color, linewidth, linestyle="-", zorder=4):
-    rect = Rectangle(
-        (col - 0.5, row - 0.5),
-        1.0,
-        1.0,
+    rect = _cell_patch(
+        row,
+        col,
         fill=False,
         edgecolor=color,
         linewidth=linewidth,
@@ -280,15 +284,8 @@ def show_grid(
     )
     padded = []
     for r, c in zip(*np.nonzero(mask), strict=True):
-        patch = Rectangle(
-            (c - 0.5, r - 0.5),
-            1.0,
-            1.0,
-            facecolor=_PAD_FACE,
-            edgecolor=_PAD_HATCH,
-            hatch="//",
-            linewidth=0.0,
-            zorder=2,
+        patch = _cell_patch(
+            r, c, facecolor=_PAD_FACE, edgecolor=_PAD_HATCH, hatch="//", linewidth=0.0, zorder=2
         )
         ax.add_patch(patch)
         padded.append(patch)
