@@ -204,6 +204,7 @@ def conv2d_backward(x, kernel, grad_output, *, stride=1, padding="valid", dilati
     --------
     conv2d_backward_naive : the loop version this one is tested against.
     cnnlab.conv2d : the forward pass.
+    cnnlab.conv2d_transpose : ``grad_x`` is the transposed convolution of ``grad_output``.
 
     Notes
     -----
