@@ -40,42 +40,18 @@ from . import (
     pool_backward,
     shapes,
 )
-from .activations import (
-    relu,
-    relu_derivative,
-    sigmoid,
-    sigmoid_derivative,
-    softmax,
-    softplus,
-    softplus_derivative,
-    tanh,
-    tanh_derivative,
-)
-from .conv import conv2d, conv2d_naive, im2col
-from .conv_backward import conv2d_backward, conv2d_backward_naive
-from .conv_transpose import (
-    conv2d_transpose,
-    conv2d_transpose_naive,
-    conv_matrix,
-    transposed_output_size,
-)
-from .fully_connected import dense, dropout, flatten
-from .losses import categorical_crossentropy, hinge, mse
-from .padding import pad2d
-from .pool import pool2d, pool2d_naive
-from .pool_backward import pool2d_backward, pool2d_backward_naive
-from .shapes import (
-    conv_params,
-    dense_params,
-    explain_output_shape,
-    explain_output_size,
-    output_shape,
-    output_size,
-    padding_amounts,
-    receptive_field,
-    receptive_fields,
-    resolve_padding,
-)
+
+# Every public name of these modules (their ``__all__``) is a name of cnnlab itself.
+from .activations import *  # noqa: F403
+from .conv import *  # noqa: F403
+from .conv_backward import *  # noqa: F403
+from .conv_transpose import *  # noqa: F403
+from .fully_connected import *  # noqa: F403
+from .losses import *  # noqa: F403
+from .padding import *  # noqa: F403
+from .pool import *  # noqa: F403
+from .pool_backward import *  # noqa: F403
+from .shapes import *  # noqa: F403
 
 __version__ = "0.1.0"
 
@@ -89,59 +65,23 @@ _LAZY_SUBMODULES = (
     "widgets",
 )
 
-__all__ = [
-    "activations",
-    "categorical_crossentropy",
-    "conv",
-    "conv2d",
-    "conv2d_backward",
-    "conv2d_backward_naive",
-    "conv2d_naive",
-    "conv2d_transpose",
-    "conv2d_transpose_naive",
-    "conv_backward",
-    "conv_matrix",
-    "conv_params",
-    "conv_transpose",
-    "dense",
-    "dense_params",
-    "dropout",
-    "explain_output_shape",
-    "explain_output_size",
-    "flatten",
-    "fully_connected",
-    "hinge",
-    "im2col",
-    "images",
-    "kernels",
-    "losses",
-    "mse",
-    "output_shape",
-    "output_size",
-    "pad2d",
-    "padding",
-    "padding_amounts",
-    "pool",
-    "pool2d",
-    "pool2d_backward",
-    "pool2d_backward_naive",
-    "pool2d_naive",
-    "pool_backward",
-    "receptive_field",
-    "receptive_fields",
-    "relu",
-    "relu_derivative",
-    "resolve_padding",
-    "shapes",
-    "sigmoid",
-    "sigmoid_derivative",
-    "softmax",
-    "softplus",
-    "softplus_derivative",
-    "tanh",
-    "tanh_derivative",
-    "transposed_output_size",
-]
+#: The modules whose public names are cnnlab's own (the star imports above).
+_REEXPORTED = (
+    activations,
+    conv,
+    conv_backward,
+    conv_transpose,
+    fully_connected,
+    losses,
+    padding,
+    pool,
+    pool_backward,
+    shapes,
+)
+__all__ = sorted(
+    [module.__name__.removeprefix("cnnlab.") for module in (*_REEXPORTED, images, kernels)]
+    + [name for module in _REEXPORTED for name in module.__all__]
+)
 
 
 def __getattr__(name):

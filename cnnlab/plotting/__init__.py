@@ -18,58 +18,13 @@ Every public name is importable from ``cnnlab.plotting`` itself.
 
 from __future__ import annotations
 
-from .grids import cell_formatter, fit_fontsize, highlight_cells, show_grid, update_grid
-from .images import show_feature_maps, show_image
-from .save import save_animation, save_fig
-from .sliding_window import (
-    SlidingWindowFigure,
-    animate_sliding_window,
-    animation_html,
-    sliding_window_layout,
-    sliding_window_panels,
-)
-from .style import (
-    DIVERGING_CMAP,
-    HIGHLIGHT,
-    HIGHLIGHT_2,
-    IMAGE_CMAP,
-    OKABE_ITO,
-    STYLE,
-    cmap_for,
-    colorize,
-    display_limits,
-    is_signed,
-    signed_limits,
-    style_context,
-    use_style,
-)
+from . import grids, images, save, sliding_window, style
+from .grids import *  # noqa: F403
+from .images import *  # noqa: F403
+from .save import *  # noqa: F403
+from .sliding_window import *  # noqa: F403
+from .style import *  # noqa: F403
 
-__all__ = [
-    "DIVERGING_CMAP",
-    "HIGHLIGHT",
-    "HIGHLIGHT_2",
-    "IMAGE_CMAP",
-    "OKABE_ITO",
-    "STYLE",
-    "SlidingWindowFigure",
-    "animate_sliding_window",
-    "animation_html",
-    "cell_formatter",
-    "cmap_for",
-    "colorize",
-    "display_limits",
-    "fit_fontsize",
-    "highlight_cells",
-    "is_signed",
-    "save_animation",
-    "save_fig",
-    "show_feature_maps",
-    "show_grid",
-    "show_image",
-    "signed_limits",
-    "sliding_window_layout",
-    "sliding_window_panels",
-    "style_context",
-    "update_grid",
-    "use_style",
-]
+__all__ = sorted(
+    name for module in (grids, images, save, sliding_window, style) for name in module.__all__
+)
