@@ -4,6 +4,7 @@ vanishing gradients of a Keras network, filter learning with Conv2D and early st
 from __future__ import annotations
 
 import ast
+import inspect
 import itertools
 import re
 import subprocess
@@ -136,6 +137,44 @@ def test_invalid_stride_suggests_the_strides_that_fit():
 def test_bad_arguments_raise_with_the_parameter_name(kwargs, pattern):
     with pytest.raises(ValueError, match=pattern):
         networks.layer_table(**kwargs)
+
+
+def test_an_architecture_is_the_same_network_as_its_arguments():
+    kwargs = dict(input_shape=(20, 20, 3), filters=((4, 4), 8), padding="same", dense_units=16)
+    arch = networks.Architecture(**kwargs)
+    assert networks.layer_table(arch) == networks.layer_table(**kwargs)
+    assert networks.summary_table(networks.build_cnn(arch)) == networks.layer_table(**kwargs)
+    # Keywords after an Architecture change it; the original stays as it was.
+    no_dropout = networks.layer_table(arch, dropout=0)
+    assert "dropout" not in [r.name for r in no_dropout]
+    assert no_dropout == networks.layer_table(**kwargs, dropout=0)
+    assert "dropout" in [r.name for r in networks.layer_table(arch)]
+
+
+def test_an_architecture_that_cannot_be_built_is_never_made():
+    with pytest.raises(ValueError, match="kernel_size=20, stride=1 and padding='valid' leave"):
+        networks.Architecture(kernel_size=20)
+    with pytest.raises(ValueError, match=r"dropout must be a rate in \[0, 1\); got 1.0"):
+        networks.Architecture(dropout=1.0)
+    arch = networks.Architecture()
+    with pytest.raises(ValueError, match="leave no spatial size"):
+        networks.layer_table(arch, kernel_size=20)
+    with pytest.raises(TypeError, match="kernel"):
+        networks.layer_table(kernel=3)
+
+
+def test_help_shows_the_architecture_parameters_and_each_one_is_taken():
+    fields = ["input_shape", "num_classes", "filters", "kernel_size", "stride", "padding"]
+    fields += ["pool_size", "dense_units", "dropout", "batch_norm", "rescale"]
+    table = inspect.signature(networks.layer_table).parameters
+    build = inspect.signature(networks.build_cnn).parameters
+    assert list(table) == fields
+    assert list(build) == [*fields, "seed", "name"]
+    # Every default the signature shows is the default the function uses.
+    defaults = {name: p.default for name, p in table.items()}
+    assert networks.layer_table(**defaults) == networks.layer_table()
+    assert defaults["filters"] == (32, 64) and defaults["kernel_size"] == 3
+    assert build["seed"].default == 0 and build["name"].default == "cnn"
 
 
 def test_build_cnn_is_seeded_independently_of_global_state():

@@ -1,7 +1,7 @@
 """Everything that uses TensorFlow/Keras (notebooks 08 and 10-12), imported only when called.
 
-* :mod:`~cnnlab.networks.architecture` (notebooks 10-12): ``layer_table`` and
-  ``format_layer_table`` (pure Python), ``build_cnn``, ``summary_table``.
+* :mod:`~cnnlab.networks.architecture` (notebooks 10-12): ``Architecture``, ``layer_table``
+  and ``format_layer_table`` (pure Python), ``build_cnn``, ``summary_table``.
 * :mod:`~cnnlab.networks.training` (notebooks 11, 12): ``set_seed``, ``make_dataset``,
   ``early_stopping_epoch``, ``learn_kernel_keras``.
 * :mod:`~cnnlab.networks.callbacks` (notebook 11): ``live_plot_callback``,
@@ -19,7 +19,14 @@ here, e.g. ``cnnlab.networks.build_cnn(...)``.
 
 from __future__ import annotations
 
-from .architecture import LayerRow, build_cnn, format_layer_table, layer_table, summary_table
+from .architecture import (
+    Architecture,
+    LayerRow,
+    build_cnn,
+    format_layer_table,
+    layer_table,
+    summary_table,
+)
 from .callbacks import in_jupyter_kernel, live_plot_callback
 from .inspection import (
     confusion_matrix,
@@ -32,6 +39,7 @@ from .model_inspector import ModelInspector, ModelRow, Unit
 from .training import EarlyStop, early_stopping_epoch, learn_kernel_keras, make_dataset, set_seed
 
 __all__ = [
+    "Architecture",
     "EarlyStop",
     "LayerRow",
     "ModelInspector",

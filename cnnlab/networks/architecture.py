@@ -5,10 +5,12 @@ The architecture is the classic one for MNIST::
     image -> rescale -> [conv -> (batch norm) -> ReLU] x n -> max-pool -> ... -> flatten
           -> (hidden dense) -> dropout -> logits (dense) -> softmax
 
-* :func:`build_cnn` builds it as a Keras 3 functional model, with explicit layer names
-  (``conv1``, ``relu1``, ``pool1``, ...). Kernel size, stride and padding come from the
+* :class:`Architecture` holds the network's arguments (filters, kernel size, stride, padding,
+  pooling, ...) and checks them when made. Kernel size, stride and padding come from the
   notebook's sliders, so a combination that shrinks the image to nothing raises a
   ``ValueError`` that says which values would work, *before* any Keras layer is built.
+* :func:`build_cnn` builds it as a Keras 3 functional model, with explicit layer names
+  (``conv1``, ``relu1``, ``pool1``, ...).
 * :func:`layer_table` computes the per-layer ``(name, output_shape, params)`` table with
   cnnlab's own shape arithmetic (:mod:`cnnlab.shapes`, no TensorFlow; notebooks 10 and 11),
   and :func:`summary_table` reads the same table from a built Keras model, so a notebook can
@@ -17,18 +19,30 @@ The architecture is the classic one for MNIST::
 * The model starts with a ``Rescaling(1/255)`` layer: it takes raw 0-255 pixels (uint8 is
   fine), so :func:`cnnlab.networks.make_dataset` can keep the training set uint8 end to end.
 
+:func:`build_cnn` and :func:`layer_table` take :class:`Architecture`'s arguments (or one
+Architecture), so the two always describe the same network.
+
 Keras is imported inside :func:`build_cnn` only: :func:`layer_table` never imports TensorFlow.
 """
 
 from __future__ import annotations
 
+import inspect
 import numbers
+from dataclasses import KW_ONLY, dataclass, fields, replace
 from typing import NamedTuple
 
 from .._validate import check_int, check_pair, describe, is_int
 from ..shapes import conv_params, dense_params, output_shape, resolve_padding
 
-__all__ = ["LayerRow", "build_cnn", "format_layer_table", "layer_table", "summary_table"]
+__all__ = [
+    "Architecture",
+    "LayerRow",
+    "build_cnn",
+    "format_layer_table",
+    "layer_table",
+    "summary_table",
+]
 
 _PADDINGS = ("valid", "same", "full")
 _PADDING_HELP = "'valid', 'same', 'full' or an integer >= 0"
@@ -47,7 +61,7 @@ class LayerRow(NamedTuple):
 
 
 # --------------------------------------------------------------------------------------------
-# Architecture plan: pure Python, shared by layer_table and build_cnn
+# The layer plan: pure Python, shared by layer_table and build_cnn (through Architecture)
 # --------------------------------------------------------------------------------------------
 class _Spec(NamedTuple):
     kind: str  # input, rescale, pad, conv, bn, relu, pool, flatten, hidden, dropout, logits,
@@ -232,8 +246,9 @@ def _ranges(values: list[int]) -> str:
     return ", ".join(parts)
 
 
-def _checked_plan(**arch) -> list[_Spec]:
+def _checked_plan(architecture: Architecture) -> list[_Spec]:
     """``_plan`` with a learner-friendly error that lists the values that would fit."""
+    arch = {f.name: getattr(architecture, f.name) for f in fields(architecture)}
     try:
         return _plan(**arch)
     except _NoSpace as exc:
@@ -269,20 +284,104 @@ def _checked_plan(**arch) -> list[_Spec]:
     )
 
 
-def layer_table(
-    input_shape=(28, 28, 1),
-    num_classes: int = 10,
-    *,
-    filters=(32, 64),
-    kernel_size=3,
-    stride=1,
-    padding="valid",
-    pool_size=2,
-    dense_units=None,
-    dropout=0.5,
-    batch_norm: bool = False,
-    rescale=1 / 255,
-) -> list[LayerRow]:
+@dataclass(frozen=True)
+class Architecture:
+    """The network of :func:`build_cnn` and :func:`layer_table`: its arguments, checked.
+
+    Making one checks every argument and that the windows fit the image, so an Architecture
+    can always be built. Both functions take these arguments, or one Architecture (then any
+    keyword changes it: ``layer_table(arch, dropout=0)``).
+
+    Parameters
+    ----------
+    input_shape : (H, W, C), default (28, 28, 1)
+        Image shape, channels last: (28, 28, 1) for MNIST, (32, 32, 3) for an RGB image.
+    num_classes : int, default 10
+        Units of the last dense layer (one score per class).
+    filters : sequence, default (32, 64)
+        One entry per block. An int is one convolution with that many filters; a tuple such
+        as ``(32, 32)`` is several convolutions before the block's pooling.
+    kernel_size, stride : int or (int, int), default 3 and 1
+        Of every convolution.
+    padding : {"valid", "same", "full"} or int, default "valid"
+        Of every convolution. ``"valid"`` and ``"same"`` (TensorFlow's rule) go to ``Conv2D``;
+        ``"full"`` (k - 1 on each side) and an integer amount become a ``ZeroPadding2D`` layer
+        ``padN`` in front of a ``"valid"`` convolution.
+    pool_size : int or (int, int) or None, default 2
+        Max-pooling window (and stride) after each block; ``None`` or 1 for no pooling.
+    dense_units : int or None, default None
+        If given, a hidden ``Dense(dense_units, activation="relu")`` after ``flatten``.
+    dropout : float in [0, 1), default 0.5
+        Dropout rate before the logits; 0 leaves the layer out.
+    batch_norm : bool, default False
+        Put ``BatchNormalization`` between each convolution and its ReLU (the convolution then
+        has no bias, since the normalisation's offset replaces it).
+    rescale : float or None, default 1/255
+        Factor of the first ``Rescaling`` layer: the model takes raw 0-255 pixels, uint8 or
+        float. ``None`` leaves it out (feed values already scaled).
+
+    Raises
+    ------
+    ValueError
+        If kernel size, stride and padding leave no spatial size (the message names the values
+        and lists those that would fit), or another argument is out of range.
+    TypeError
+        If a size, count or rate is not a number of the right kind (``kernel_size=2.5``).
+
+    Examples
+    --------
+    >>> arch = Architecture(filters=(8,), kernel_size=5)
+    >>> layer_table(arch) == layer_table(filters=(8,), kernel_size=5)
+    True
+    >>> [row.name for row in layer_table(arch, dropout=0)]
+    ['image', 'rescale', 'conv1', 'relu1', 'pool1', 'flatten', 'logits', 'softmax']
+    >>> Architecture(kernel_size=7, stride=3)
+    Traceback (most recent call last):
+    ...
+    ValueError: kernel_size=7, stride=3 and padding='valid' leave no spatial size ...
+    """
+
+    input_shape: tuple[int, int, int] = (28, 28, 1)
+    num_classes: int = 10
+    _: KW_ONLY
+    filters: tuple = (32, 64)
+    kernel_size: int | tuple[int, int] = 3
+    stride: int | tuple[int, int] = 1
+    padding: str | int = "valid"
+    pool_size: int | tuple[int, int] | None = 2
+    dense_units: int | None = None
+    dropout: float = 0.5
+    batch_norm: bool = False
+    rescale: float | None = 1 / 255
+
+    def __post_init__(self):
+        # The layer plan, made now so that an Architecture that cannot be built is never made;
+        # not a field, so fields(), replace() and == see only the arguments.
+        object.__setattr__(self, "_specs", tuple(_checked_plan(self)))
+
+
+def _architecture(args, options) -> Architecture:
+    """``Architecture(*args, **options)``, or the one Architecture in ``args`` changed by them."""
+    if len(args) == 1 and isinstance(args[0], Architecture):
+        return replace(args[0], **options)
+    return Architecture(*args, **options)
+
+
+def _shows_architecture_parameters(func):
+    """Make ``help(func)`` (and Jupyter's tooltip) list Architecture's parameters.
+
+    ``func(*args, <its own keyword-only parameters>, **options)`` hands ``args`` and ``options``
+    to :func:`_architecture`; its signature shows Architecture's parameters in their place.
+    """
+    own = inspect.signature(func)
+    shared = inspect.signature(Architecture).parameters.values()
+    extra = [p for p in own.parameters.values() if p.kind is p.KEYWORD_ONLY]
+    func.__signature__ = own.replace(parameters=[*shared, *extra])
+    return func
+
+
+@_shows_architecture_parameters
+def layer_table(*args, **options) -> list[LayerRow]:
     """Per-layer output shapes and parameter counts of :func:`build_cnn`'s network, by formula.
 
     Pure Python (cnnlab's :func:`~cnnlab.shapes.output_shape`,
@@ -292,11 +391,9 @@ def layer_table(
 
     Parameters
     ----------
-    input_shape : (H, W, C)
-        Image shape, channels last.
-    num_classes, filters, kernel_size, stride, padding, pool_size, dense_units, dropout, \
-batch_norm, rescale
-        As in :func:`build_cnn`.
+    *args, **options
+        The network: :class:`Architecture`'s arguments (``input_shape``, ``num_classes``,
+        ``filters``, ``kernel_size``, ...), or one Architecture.
 
     Returns
     -------
@@ -306,9 +403,9 @@ batch_norm, rescale
 
     Raises
     ------
-    ValueError
-        If kernel size, stride and padding leave no spatial size (the message lists the values
-        that would fit), or an argument is out of range.
+    ValueError, TypeError
+        As :class:`Architecture`: an argument out of range, or kernel size, stride and
+        padding that leave no spatial size (the message lists the values that would fit).
 
     Examples
     --------
@@ -329,19 +426,7 @@ batch_norm, rescale
     >>> sum(row.params for row in layer_table(padding="same", filters=(32, 64)))
     50186
     """
-    specs = _checked_plan(
-        input_shape=input_shape,
-        num_classes=num_classes,
-        filters=filters,
-        kernel_size=kernel_size,
-        stride=stride,
-        padding=padding,
-        pool_size=pool_size,
-        dense_units=dense_units,
-        dropout=dropout,
-        batch_norm=batch_norm,
-        rescale=rescale,
-    )
+    specs = _architecture(args, options)._specs
     return [LayerRow(s.name, s.output_shape, s.params) for s in specs]
 
 
@@ -371,22 +456,8 @@ def format_layer_table(rows) -> str:
 # --------------------------------------------------------------------------------------------
 # Keras
 # --------------------------------------------------------------------------------------------
-def build_cnn(
-    input_shape=(28, 28, 1),
-    num_classes: int = 10,
-    *,
-    filters=(32, 64),
-    kernel_size=3,
-    stride=1,
-    padding="valid",
-    pool_size=2,
-    dense_units=None,
-    dropout=0.5,
-    batch_norm: bool = False,
-    rescale=1 / 255,
-    seed: int | None = 0,
-    name: str = "cnn",
-):
+@_shows_architecture_parameters
+def build_cnn(*args, seed: int | None = 0, name: str = "cnn", **options):
     """Build the notebook's convolutional network as a Keras 3 functional model.
 
     Layers, with the names they get::
@@ -399,31 +470,9 @@ def build_cnn(
 
     Parameters
     ----------
-    input_shape : (H, W, C)
-        Image shape, channels last: (28, 28, 1) for MNIST, (32, 32, 3) for an RGB image.
-    num_classes : int, default 10
-        Units of the last dense layer (one score per class).
-    filters : sequence, default (32, 64)
-        One entry per block. An int is one convolution with that many filters; a tuple such
-        as ``(32, 32)`` is several convolutions before the block's pooling.
-    kernel_size, stride : int or (int, int), default 3 and 1
-        Of every convolution.
-    padding : {"valid", "same", "full"} or int, default "valid"
-        Of every convolution. ``"valid"`` and ``"same"`` (TensorFlow's rule) go to ``Conv2D``;
-        ``"full"`` (k - 1 on each side) and an integer amount become a ``ZeroPadding2D`` layer
-        ``padN`` in front of a ``"valid"`` convolution.
-    pool_size : int or (int, int) or None, default 2
-        Max-pooling window (and stride) after each block; ``None`` or 1 for no pooling.
-    dense_units : int or None, default None
-        If given, a hidden ``Dense(dense_units, activation="relu")`` after ``flatten``.
-    dropout : float in [0, 1), default 0.5
-        Dropout rate before the logits; 0 leaves the layer out.
-    batch_norm : bool, default False
-        Put ``BatchNormalization`` between each convolution and its ReLU (the convolution then
-        has no bias, since the normalisation's offset replaces it).
-    rescale : float or None, default 1/255
-        Factor of the first ``Rescaling`` layer: the model takes raw 0-255 pixels, uint8 or
-        float. ``None`` leaves it out (feed values already scaled).
+    *args, **options
+        The network: :class:`Architecture`'s arguments (``input_shape``, ``num_classes``,
+        ``filters``, ``kernel_size``, ...), or one Architecture.
     seed : int or None, default 0
         Seeds every initializer (``seed + i`` for the i-th layer) and the dropout layer, so the
         initial weights do not depend on what ran before. ``None`` uses Keras's global state.
@@ -437,9 +486,10 @@ def build_cnn(
 
     Raises
     ------
-    ValueError
-        If kernel size, stride and padding leave no spatial size (the message names the values
-        and lists those that would fit), or another argument is out of range.
+    ValueError, TypeError
+        As :class:`Architecture` (an argument out of range, or kernel size, stride and padding
+        that leave no spatial size: the message lists the values that would fit), before any
+        Keras layer is made; and for a ``seed`` that is not an integer >= 0 or None.
 
     Examples
     --------
@@ -453,19 +503,7 @@ def build_cnn(
     ...
     ValueError: kernel_size=7, stride=3 and padding='valid' leave no spatial size ...
     """
-    specs = _checked_plan(
-        input_shape=input_shape,
-        num_classes=num_classes,
-        filters=filters,
-        kernel_size=kernel_size,
-        stride=stride,
-        padding=padding,
-        pool_size=pool_size,
-        dense_units=dense_units,
-        dropout=dropout,
-        batch_norm=batch_norm,
-        rescale=rescale,
-    )
+    specs = _architecture(args, options)._specs
     if seed is not None:
         seed = check_int(seed, "seed", minimum=0)
     import keras
