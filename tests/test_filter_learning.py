@@ -166,6 +166,26 @@ def test_learn_kernel_without_momentum_takes_exactly_the_gd_steps(pairs):
     assert np.all(np.diff(fit.losses) <= 1e-12)  # plain GD with a small step never goes up
 
 
+def test_run_steps_takes_the_steps_from_the_problem_the_start_and_the_settings(pairs):
+    x, y = pairs
+    seen = {}
+
+    def stay(problem, kernel, *, learning_rate, momentum, steps, keep):
+        seen.update(problem=problem, start=kernel.copy(), rate=learning_rate, keep=keep)
+        seen.update(momentum=momentum, steps=steps)
+        return [kernel] * len(keep)  # never moves: every snapshot is the start
+
+    fit = lessons.learn_kernel(x, y, 3, stride=2, steps=50, seed=3, record=5, run_steps=stay)
+    default = lessons.learn_kernel(x, y, 3, stride=2, steps=50, seed=3, record=5)
+    assert np.array_equal(seen["start"], default.kernels[0])  # the same seeded start
+    assert seen["rate"] == default.learning_rate and seen["momentum"] == 0.9
+    assert seen["steps"] == 50 and seen["keep"] == set(default.steps.tolist())
+    assert seen["problem"].stride == (2, 2) and seen["problem"].padding == "valid"
+    assert np.array_equal(fit.steps, default.steps)
+    assert all(np.array_equal(k, default.kernels[0]) for k in fit.kernels)
+    assert np.allclose(fit.losses, fit.losses[0]) and not np.allclose(default.losses, fit.losses)
+
+
 # ----------------------------------------------------------------------------- learning Sobel
 def test_gradient_descent_recovers_sobel_from_random_numbers(pairs):
     x, y = pairs

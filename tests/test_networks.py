@@ -485,6 +485,19 @@ def test_a_keras_conv2d_recovers_sobel_on_the_same_path_as_numpy():
     assert same.error < 1e-3
     with pytest.raises(ValueError, match="'valid' or 'same'"):
         networks.learn_kernel_keras(x, y, 3, padding="full")
+    # A shift that keeps every output position's target is learned on the same path too.
+    shifted = networks.learn_kernel_keras(x, y, 5, shift=-1, steps=300, target_kernel=SOBEL)
+    numpy_shifted = lessons.learn_kernel(x, y, 5, shift=-1, steps=300, target_kernel=SOBEL)
+    assert shifted.n_dropped == 0
+    assert np.abs(shifted.kernels - numpy_shifted.kernels).max() < 1e-3
+
+
+def test_keras_filter_learning_refuses_targets_it_cannot_train_on():
+    x, y = lessons.filter_pairs("sobel vertical", side=16)
+    with pytest.raises(ValueError, match=r"shift leaves \d+ output positions without a target"):
+        networks.learn_kernel_keras(x, y, 3, padding="same", shift=1)
+    with pytest.raises(TypeError, match="stepz"):
+        networks.learn_kernel_keras(x, y, 3, stepz=10)
 
 
 # ----------------------------------------------------------------------------- early stopping

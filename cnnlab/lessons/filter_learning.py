@@ -10,7 +10,8 @@ and reuses :class:`FilterProblem` and :class:`KernelFit`.
   :math:`L(w) = \\frac{1}{M} \\lVert P w - t \\rVert^2`, whose gradient is
   :math:`\\frac{2}{M} P^\\top (P w - t)`.
 * :class:`FilterProblem`: that quadratic in its Gram form, plus the exact least-squares optimum.
-* :func:`learn_kernel`: gradient descent with momentum, snapshots in a :class:`KernelFit`.
+* :func:`learn_kernel`: gradient descent with momentum, snapshots in a :class:`KernelFit`; who
+  takes the steps is a parameter, so the Keras version runs the same function.
 
 Why standardise the images? Neighbouring pixels of a photograph are strongly correlated, so
 ``P^T P`` is badly conditioned and plain gradient descent crawls along the directions that
@@ -169,6 +170,8 @@ class FilterProblem:
     ----------
     shape : (int, int)
         The kernel's ``(kh, kw)``.
+    stride : (int, int); padding :
+        The convolution's (``padding`` as given).
     images : ndarray of float64, shape (N, H, W)
     target_maps : ndarray of float64, shape (N, H', W')
         The aligned targets, NaN where a window is centred in the padding.
@@ -194,6 +197,7 @@ class FilterProblem:
 
     def __init__(self, x, y, kernel_size=3, *, stride=1, padding="valid", shift=0):
         self.shape = check_pair(kernel_size, "kernel_size")
+        self.stride, self.padding = check_pair(stride, "stride"), padding
         self.images, yb = image_batch(x, "x"), image_batch(y, "y")
         if self.images.shape != yb.shape:
             raise ValueError(
@@ -313,6 +317,7 @@ def learn_kernel(
     init=None,
     record=40,
     target_kernel=None,
+    run_steps=None,
 ):
     """Learn a kernel by gradient descent (with momentum) from (image, filtered image) pairs.
 
@@ -347,6 +352,12 @@ def learn_kernel(
         About this many snapshots, log-spaced in the steps (:func:`record_steps`).
     target_kernel : str or ndarray, optional
         The filter that made ``y``; fills ``KernelFit.ideal`` (:func:`ideal_kernel`).
+    run_steps : callable, optional
+        Who takes the steps: ``run_steps(problem, kernel, learning_rate=, momentum=, steps=,
+        keep=)`` starts from ``kernel`` (shape (kh, kw)) on the :class:`FilterProblem` and
+        returns the kernels after the steps in the set ``keep`` (0: the start). Default: the
+        update above, in NumPy; :func:`cnnlab.networks.learn_kernel_keras` passes a Keras
+        ``Conv2D`` layer trained by ``SGD``.
 
     Returns
     -------
@@ -372,15 +383,28 @@ def learn_kernel(
     steps, rate, momentum = check_descent(steps, learning_rate, momentum)
     problem = FilterProblem(x, y, kernel_size, stride=stride, padding=padding, shift=shift)
     rate = problem.learning_rate(rate)
-    w = problem.initial_kernel(init, seed).reshape(-1)
     marks = record_steps(steps, record)
-    keep = set(marks.tolist())
+    descend = _heavy_ball if run_steps is None else run_steps
+    kernels = descend(
+        problem,
+        problem.initial_kernel(init, seed),
+        learning_rate=rate,
+        momentum=momentum,
+        steps=steps,
+        keep=set(marks.tolist()),
+    )
+    return problem.fit(kernels, marks, rate, target_kernel, shift=shift)
+
+
+def _heavy_ball(problem, kernel, *, learning_rate, momentum, steps, keep):
+    """:func:`learn_kernel`'s steps in NumPy, on the problem's Gram form (microseconds each)."""
+    w = kernel.reshape(-1)
     snaps = [w.copy()] if 0 in keep else []
     v = np.zeros_like(w)
     for step in range(1, steps + 1):
         grad = 2.0 * (problem.gram @ w - problem.h)
-        v = momentum * v - rate * grad
+        v = momentum * v - learning_rate * grad
         w = w + v
         if step in keep:
             snaps.append(w.copy())
-    return problem.fit(snaps, marks, rate, target_kernel, shift=shift)
+    return snaps

@@ -5,8 +5,8 @@
   as uint8, 376 MB as float64); the model's ``Rescaling`` layer scales each batch (notebook 11).
 * :func:`early_stopping_epoch`: when Keras's ``EarlyStopping`` would stop, for a list of
   validation losses (notebook 11's hyperparameter advice; pure Python).
-* :func:`learn_kernel_keras`: notebook 12's filter learning with a real ``Conv2D`` layer, on the
-  same path as the NumPy :func:`cnnlab.lessons.learn_kernel`.
+* :func:`learn_kernel_keras`: notebook 12's filter learning with a real ``Conv2D`` layer: the
+  NumPy :func:`cnnlab.lessons.learn_kernel` with Keras taking the steps, so on the same path.
 
 TensorFlow and Keras are imported inside the functions that need them.
 
@@ -35,8 +35,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._validate import as_float_array, check_int, check_pair, describe
-from ..lessons.filter_learning import FilterProblem, check_descent, record_steps
+from .._validate import as_float_array, check_int, describe
+from ..lessons.filter_learning import learn_kernel
 
 __all__ = ["EarlyStop", "early_stopping_epoch", "learn_kernel_keras", "make_dataset", "set_seed"]
 
@@ -146,48 +146,44 @@ def make_dataset(
     return ds.prefetch(tf.data.AUTOTUNE)
 
 
-def learn_kernel_keras(
-    x,
-    y,
-    kernel_size=3,
-    *,
-    stride=1,
-    padding="valid",
-    steps=300,
-    learning_rate=None,
-    momentum=0.9,
-    seed=0,
-    init=None,
-    record=40,
-    target_kernel=None,
-):
+def learn_kernel_keras(x, y, kernel_size=3, *, padding="valid", steps=300, **options):
     """The same learning with a real Keras ``Conv2D(1, kernel_size, use_bias=False)`` layer.
 
-    Builds ``keras.Sequential([Input((H, W, 1)), Conv2D(1, kernel_size, strides=stride,
-    padding=padding, use_bias=False)])``, starts its kernel from the same random numbers as
-    :func:`cnnlab.lessons.learn_kernel` (same ``seed``), and trains it with
-    ``SGD(learning_rate, momentum)`` on the ``"mse"`` loss, one full batch of all images per
-    step. So it follows the same path as the NumPy version (up to float32 rounding). The
-    least-squares problem, the start and the result are :class:`cnnlab.lessons.FilterProblem`'s.
+    Runs :func:`cnnlab.lessons.learn_kernel` with a Keras layer taking the steps: it builds
+    ``keras.Sequential([Input((H, W, 1)), Conv2D(1, kernel_size, strides=stride,
+    padding=padding, use_bias=False)])``, starts its kernel from the same random numbers (same
+    ``seed``), and trains it with ``SGD(learning_rate, momentum)`` on the ``"mse"`` loss, one
+    full batch of all images per step. So it follows the same path as the NumPy version (up to
+    float32 rounding). The least-squares problem, the start and the result are
+    :class:`cnnlab.lessons.FilterProblem`'s.
 
     Parameters
     ----------
     x, y : ndarray, shape (N, H, W)
         Images and full-size targets (:func:`cnnlab.lessons.filter_pairs`).
-    kernel_size, stride :
+    kernel_size : int or (int, int), default 3
         Of the ``Conv2D`` layer.
     padding : {"valid", "same"}, default "valid"
         The paddings a Keras ``Conv2D`` has; the targets are aligned with
         :func:`cnnlab.lessons.align_target`.
-    steps, learning_rate, momentum, seed, init, record, target_kernel :
-        As for :func:`cnnlab.lessons.learn_kernel` (the default learning rate is computed the
-        same way).
+    steps : int, default 300
+        Training steps (batches).
+    **options
+        ``stride``, ``shift``, ``learning_rate``, ``momentum``, ``seed``, ``init``, ``record``
+        and ``target_kernel``: as for :func:`cnnlab.lessons.learn_kernel` (the default learning
+        rate is computed the same way).
 
     Returns
     -------
     KernelFit
         ``kernels`` and ``losses`` are the Keras layer's kernel and the MSE at the recorded
         steps; ``optimum`` is NumPy's exact least-squares solution.
+
+    Raises
+    ------
+    ValueError
+        For a padding Keras does not have, a ``shift`` that leaves output positions without a
+        target (the layer trains on all of them), or as :func:`cnnlab.lessons.learn_kernel`.
 
     Examples
     --------
@@ -202,29 +198,34 @@ def learn_kernel_keras(
             f"padding must be 'valid' or 'same' (the paddings of keras.layers.Conv2D); "
             f"got {describe(padding)}."
         )
-    steps, rate, momentum = check_descent(steps, learning_rate, momentum)
-    problem = FilterProblem(x, y, kernel_size, stride=stride, padding=padding)
-    shape = problem.shape
-    rate = problem.learning_rate(rate)
-    w0 = problem.initial_kernel(init, seed)
-    xb, targets = problem.images, problem.target_maps
+    return learn_kernel(
+        x, y, kernel_size, padding=padding, steps=steps, run_steps=_keras_steps, **options
+    )
 
+
+def _keras_steps(problem, kernel, *, learning_rate, momentum, steps, keep):
+    """``learn_kernel``'s steps taken by Keras: ``SGD`` on one ``Conv2D``, all images a batch."""
+    if problem.n_dropped:
+        raise ValueError(
+            f"shift leaves {problem.n_dropped} output positions without a target (their window "
+            "is centred off the image), and the Keras layer trains on every position; use "
+            "shift=0, or cnnlab.lessons.learn_kernel, which leaves those positions out."
+        )
     import keras
     import tensorflow as tf
 
     layer = keras.layers.Conv2D(
         1,
-        shape,
-        strides=check_pair(stride, "stride"),
-        padding=padding,
+        problem.shape,
+        strides=problem.stride,
+        padding=problem.padding,
         use_bias=False,
-        kernel_initializer=keras.initializers.Constant(w0[:, :, None, None]),
+        kernel_initializer=keras.initializers.Constant(kernel[:, :, None, None]),
         name="learned_filter",
     )
+    xb, targets = problem.images, problem.target_maps
     model = keras.Sequential([keras.Input(shape=(*xb.shape[1:], 1)), layer], name="one_filter")
-    model.compile(optimizer=keras.optimizers.SGD(rate, momentum=momentum), loss="mse")
-    marks = record_steps(steps, record)
-    keep = set(marks.tolist())
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate, momentum=momentum), loss="mse")
 
     class Snapshots(keras.callbacks.Callback):
         def __init__(self):
@@ -250,7 +251,7 @@ def learn_kernel_keras(
         model.fit(data, epochs=1, verbose=0, shuffle=False, callbacks=[snapshots])
     else:
         snapshots._take()
-    return problem.fit(snapshots.kernels, marks, rate, target_kernel)
+    return snapshots.kernels
 
 
 class EarlyStop(NamedTuple):
