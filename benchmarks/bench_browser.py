@@ -77,22 +77,35 @@ JS_INSTALL = """(handle) => {
       if (img.src === src) b.paints.push(performance.now());
     }));
   };
+  // a drawing (SVG in an HTML widget) is painted in the first frame after its new markup
+  const drawn = () => requestAnimationFrame(() => b.paints.push(performance.now()));
   new MutationObserver((muts) => {
-    for (const m of muts) if (m.target.tagName === 'IMG') seen(m.target);
-  }).observe(area, {attributes: true, subtree: true, attributeFilter: ['src']});
-  return area.querySelectorAll('img').length;
+    for (const m of muts) {
+      if (m.type === 'attributes' && m.target.tagName === 'IMG') seen(m.target);
+      else if (m.type === 'childList' && m.target.closest && m.target.closest('.cnnlab-picture')
+               && m.target.closest('.widget-html')) drawn();
+    }
+  }).observe(area, {attributes: true, childList: true, subtree: true, attributeFilter: ['src']});
+  return area.querySelectorAll('img, .cnnlab-picture svg').length;
 }"""
 JS_STATE = (
     "() => ({keys: window.__bench.keys.length, times: window.__bench.keys.slice(), paints: window.__bench.paints.slice(),"
     " lastKey: window.__bench.keys[window.__bench.keys.length - 1], now: performance.now()})"
 )
-# SHA-1 of every picture shown in the explorer, in DOM order.
+# What every picture of the explorer shows, in DOM order: the SHA-1 of a PNG's bytes; for a
+# drawing (SVG), its text and its number of elements (the browser re-serializes markup, so
+# the markup itself cannot be compared).
 JS_HASHES = """async (handle) => {
   const area = handle.closest('.jp-OutputArea-output');
   const out = [];
-  for (const img of area.querySelectorAll('img')) {
-    if (!img.src) { out.push(''); continue; }
-    const data = await (await fetch(img.src)).arrayBuffer();
+  for (const el of area.querySelectorAll('img, .cnnlab-picture.widget-html')) {
+    if (el.tagName !== 'IMG') {
+      const svg = el.querySelector('svg');
+      out.push(svg ? svg.textContent + '|' + svg.querySelectorAll('*').length : '');
+      continue;
+    }
+    if (!el.src) { out.push(''); continue; }
+    const data = await (await fetch(el.src)).arrayBuffer();
     const d = await crypto.subtle.digest('SHA-1', data);
     out.push([...new Uint8Array(d)].map(x => x.toString(16).padStart(2, '0')).join(''));
   }
@@ -133,20 +146,29 @@ JS_CLOSE = """async () => {
 
 # In the kernel: the panels' hashes (DOM order of the explorer's pictures) and a recomputation.
 PY_HASHES = """
-import hashlib as _h, json as _j
+import hashlib as _h, json as _j, xml.etree.ElementTree as _et
+import ipywidgets as _w
 def _bench_images(w):
-    import ipywidgets as _w
-    if isinstance(w, _w.Image):
+    if isinstance(w, _w.Image) or "cnnlab-picture" in getattr(w, "_dom_classes", ()):
         yield w
     for c in getattr(w, "children", ()):
         yield from _bench_images(c)
-print(_j.dumps([_h.sha1(bytes(i.value)).hexdigest() if i.value else "" for i in _bench_images(ex)]))
+def _bench_sign(w):
+    if not w.value:
+        return ""
+    if isinstance(w, _w.Image):
+        return _h.sha1(bytes(w.value)).hexdigest()
+    root = _et.fromstring(w.value)
+    return "".join(root.itertext()) + "|" + str(len(list(root.iter())) - 1)
+print(_j.dumps([_bench_sign(i) for i in _bench_images(ex)]))
 """
 PY_FRESH = """
 import json as _j
-_before = {k: bytes(p.value) for k, p in ex.panels.items()}
+def _bench_value(p):
+    return p.value if isinstance(p.value, str) else bytes(p.value)
+_before = {k: _bench_value(p) for k, p in ex.panels.items()}
 ex.update()
-print(_j.dumps(all(_before[k] == bytes(p.value) for k, p in ex.panels.items())))
+print(_j.dumps(all(_before[k] == _bench_value(p) for k, p in ex.panels.items())))
 """
 PY_STABILITY = """
 import json as _j, psutil as _p, gc as _gc, time as _t

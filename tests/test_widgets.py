@@ -11,9 +11,11 @@ real 512x512 camera image.
 
 from __future__ import annotations
 
+import base64
 import datetime
 import io
 import itertools
+from xml.etree import ElementTree
 
 import ipywidgets as widgets
 import matplotlib.pyplot
@@ -41,7 +43,7 @@ from cnnlab.widgets import (
     png,
     pool_explorer,
     step_explorer,
-    window_png,
+    window_svg,
 )
 from cnnlab.widgets import controls as widget_controls
 
@@ -312,7 +314,7 @@ def test_big_maps_are_sent_at_about_their_displayed_size():
     expected = min(255, int((block - lo) / (hi - lo) * 256))
     shown = np.asarray(Image.open(io.BytesIO(ex.panels["feature map"].value)))
     assert shown[50, 100] == expected
-    assert ex.colorbars["feature map"].value == pictures.ColorBar().png("RdBu_r", lo, hi)
+    assert ex.colorbars["feature map"].value == pictures.colorbar_svg("RdBu_r", lo, hi)
     big = conv_explorer(display_side=512)  # a panel as large as the map: every pixel
     assert png.png_size(big.panels["feature map"].value) == (510, 510)
 
@@ -496,43 +498,50 @@ def _pixels(data):
     return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
 
 
-def _cell_pixel(geometry, panel, r, c, dx, dy):
-    """A pixel of cell (r, c) of a panel, ``dx``/``dy`` pixels from its top-left corner."""
-    x, y = geometry["origins"][panel]
+def _panel_cells(drawing, geometry, panel, shape):
+    """The cells of one panel of the sliding-window drawing: fills and orange frames."""
+    x0, y0 = geometry["origins"][panel]
     cell = geometry["cell"]
-    return (y + r * cell + dy, x + c * cell + dx)
+    fills, framed = {}, set()
+    for rect in _svg(drawing)[1]("rect"):
+        x, y = float(rect.get("x", 0)), float(rect.get("y", 0))
+        r, c = int((y - y0) // cell), int((x - x0) // cell)
+        if not (0 <= r < shape[0] and 0 <= c < shape[1]):
+            continue
+        if rect.get("stroke") == plotting.HIGHLIGHT:
+            framed.add((r, c))
+        elif rect.get("fill") != "none" and float(rect.get("width")) == cell:
+            fills[r, c] = rect.get("fill")
+    return fills, framed
 
 
-def test_sliding_window_png_draws_the_window_and_fills_the_output_in_order():
-    """The fast picture highlights exactly the window's cells and fills the output in order."""
+def test_sliding_window_svg_draws_the_window_and_fills_the_output_in_order():
+    """The drawing highlights exactly the window's cells and fills the output in order."""
     x, kernel = example_6x6()
     window = cnnlab.lessons.SlidingWindow(x, kernel, stride=2, padding=1)
-    geometry = window_png.sliding_window_geometry(window)
-    cell = geometry["cell"]
-    orange = [int(plotting.HIGHLIGHT[i : i + 2], 16) for i in (1, 3, 5)]
+    geometry = window_svg.sliding_window_geometry(window)
     spec = plotting.sliding_window_panels(window)["output"]
     lut = np.frombuffer(png.palette(spec["cmap"]), np.uint8).reshape(256, 3)
     idx = png.color_indices(window.output, cmap=spec["cmap"], vmin=spec["vmin"], vmax=spec["vmax"])[
         0
     ]
-    hp, wp = window.padded.shape
     oh, ow = window.out_shape
     for step in range(window.n_steps):
-        shown = _pixels(window_png.sliding_window_png(window, step))
-        assert shown.shape[1::-1] == geometry["size"]
-        cells = set(window.window_cells(step))
-        for r, c in itertools.product(range(hp), range(wp)):  # top edge, 2 px inside the cell
-            edge = shown[_cell_pixel(geometry, "input", r, c, cell // 2, 2)].tolist()
-            assert (edge == orange) == ((r, c) in cells), (step, r, c)
+        drawing = window_svg.sliding_window_svg(window, step)
+        viewbox = _svg(drawing)[0].get("viewBox").split()
+        assert tuple(int(v) for v in viewbox[2:]) == geometry["size"]
+        fills, framed = _panel_cells(drawing, geometry, "input", window.padded.shape)
+        assert framed == set(window.window_cells(step)), step
+        pad_cells = {tuple(rc) for rc in np.argwhere(window.padded_mask)}
+        assert {rc for rc, f in fills.items() if f == "#ececec"} == pad_cells  # hatched grey
+        fills, framed = _panel_cells(drawing, geometry, "output", (oh, ow))
+        assert framed == {window.output_index(step)}
         for n in range(oh * ow):
             r, c = divmod(n, ow)
-            edge = shown[_cell_pixel(geometry, "output", r, c, cell // 2, 2)].tolist()
-            assert (edge == orange) == (n == step), (step, r, c)
-            fill = shown[_cell_pixel(geometry, "output", r, c, cell // 4, cell // 4)].tolist()
             if n <= step:  # computed: the colour of conv2d's value
-                assert fill == lut[idx[r, c]].tolist(), (step, r, c)
+                assert fills[r, c] == "#{:02x}{:02x}{:02x}".format(*lut[idx[r, c]]), (step, r, c)
             else:  # not computed yet: blank
-                assert fill == [244, 244, 244]  # the blank of a cell not computed yet, (step, r, c)
+                assert fills[r, c] == "#f4f4f4", (step, r, c)
 
 
 def test_step_explorer_picture_is_the_fresh_picture_of_its_step():
@@ -540,27 +549,24 @@ def test_step_explorer_picture_is_the_fresh_picture_of_its_step():
     ex = step_explorer(padding=1)
     for step in (0, 7, 3):
         ex.set(position=step)
-    fresh = window_png.sliding_window_png(ex.window, 3)
-    np.testing.assert_array_equal(_pixels(ex.panels["sliding window"].value), _pixels(fresh))
+    assert ex.panels["sliding window"].value == window_svg.sliding_window_svg(ex.window, 3)
     x, kernel = example_6x6()
     np.testing.assert_array_equal(ex.window.products(3), ex.window.window(3) * kernel)
+    texts = _texts(ex.panels["sliding window"].value)
+    assert ex.window.step_title(3) in texts
 
 
-def test_sliding_window_png_has_the_figures_proportions():
-    """The fast picture and SlidingWindowFigure share one layout (plotting.sliding_window_layout)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
+def test_sliding_window_svg_has_the_figures_proportions():
+    """The drawing and SlidingWindowFigure share one layout (plotting.sliding_window_layout)."""
     x, kernel = example_6x6()
     for padding, stride in ((0, 1), (1, 2), ("full", 3)):
         window = cnnlab.lessons.SlidingWindow(x, kernel, stride=stride, padding=padding)
-        fig = Figure(dpi=80)
-        FigureCanvasAgg(fig)
         with plotting.style_context():
             swf = plotting.SlidingWindowFigure(x, kernel, stride=stride, padding=padding)
         width, height = swf.fig.get_size_inches() * 80
         matplotlib.pyplot.close(swf.fig)
-        w, h = png.png_size(window_png.sliding_window_png(window, 0))
+        viewbox = _svg(window_svg.sliding_window_svg(window, 0))[0].get("viewBox").split()
+        w, h = float(viewbox[2]), float(viewbox[3])
         assert abs(w - width) / width < 0.02 and abs(h - height) / height < 0.02
 
 
@@ -809,7 +815,7 @@ def test_activation_explorer_relu_softplus_on_the_camera():
     ex.set(activation="softplus", beta=4.0)
     assert not ex.controls["beta"].disabled
     np.testing.assert_allclose(ex.result, softplus(fmap, beta=4.0), rtol=1e-5, atol=1e-6)
-    assert png.png_size(ex.panels["values before and after"].value) == (480, 400)
+    assert 'viewBox="0 0 480 400"' in ex.panels["values before and after"].value
 
 
 def test_dropout_explorer_grid_rates_phases_and_new_mask():
@@ -879,70 +885,96 @@ def test_fc_explorer_curriculum_numbers():
 
 
 # --------------------------------------------------------------------------------------------
-# the matplotlib pictures: colour bars, histograms, kernel grids
+# the SVG drawings: colour bars, histograms, kernel grids
 # --------------------------------------------------------------------------------------------
+_SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _svg(markup):
+    """The parsed drawing (it must be well-formed XML) and its elements by tag."""
+    root = ElementTree.fromstring(markup)
+    assert root.tag == _SVG + "svg"
+    return root, lambda tag: root.iter(_SVG + tag)
+
+
+def _texts(markup):
+    return [t.text for t in _svg(markup)[1]("text")]
+
+
+def _ramp(markup):
+    """The colours of a colour bar's ramp, top to bottom (decoded from its embedded PNG)."""
+    (image,) = _svg(markup)[1]("image")
+    data = base64.b64decode(image.get("href").split(",", 1)[1])
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))[:, 0]
+
+
 def test_feature_map_colour_bar_shows_the_maps_colormap_and_limits():
     ex = conv_explorer(SMALL, kernel="sobel vertical", display_side=SIDE)
     _, cmap, (lo, hi) = png.color_indices(ex.result)
     assert cmap == "RdBu_r" and lo == -hi  # a signed map: the diverging colormap, centred on 0
-    expected = pictures.ColorBar().png(cmap, lo, hi)
-    np.testing.assert_array_equal(_pixels(ex.colorbars["feature map"].value), _pixels(expected))
-    bar = pictures.ColorBar()
-    bar.png(cmap, lo, hi)
-    assert bar.labels == [pictures.tick_label(v) for v in (hi, 0.0, lo)]
+    bar = ex.colorbars["feature map"].value
+    assert bar == pictures.colorbar_svg(cmap, lo, hi)
+    assert _texts(bar) == [pictures.tick_label(v) for v in (hi, 0.0, lo)]
+    lut = np.frombuffer(png.palette("RdBu_r"), np.uint8).reshape(256, 3)
+    np.testing.assert_array_equal(_ramp(bar), lut[::-1])  # the maps' 256 colours, top = hi
     # shown as tall as the map: (h / w of the map) = (h / w of the bar) at the shares of width
     h, w = ex.result.shape
     share = float(ex.colorbars["feature map"].layout.width.rstrip("%"))
-    assert abs(share / 84 - (h / w) * 96 / 512) < 1e-3
+    map_share = float(ex.panels["feature map"].layout.width.rstrip("%"))
+    bar_w, bar_h = pictures.ColorBar.width, pictures.ColorBar.height
+    assert abs(share / map_share - (h / w) * bar_w / bar_h) < 1e-3 and share + map_share <= 100
     ex.set(kernel="box blur")  # unsigned: gray, other limits
     _, cmap, (lo, hi) = png.color_indices(ex.result)
     assert cmap == "gray"
-    expected = pictures.ColorBar().png(cmap, lo, hi)
-    np.testing.assert_array_equal(_pixels(ex.colorbars["feature map"].value), _pixels(expected))
+    assert ex.colorbars["feature map"].value == pictures.colorbar_svg(cmap, lo, hi)
     ex.set(kernel_size=11)  # no map: no bar
     assert ex.colorbars["feature map"].layout.visibility == "hidden"
     ex.set(kernel_size=3)
     assert ex.colorbars["feature map"].layout.visibility is None
 
 
-def test_colour_bar_redraws_its_labels_only():
-    bar = pictures.ColorBar()
-    first = _pixels(bar.png("gray", 0.0, 1.0))
-    second = _pixels(bar.png("gray", -2.0, 5.0))
-    assert bar.labels == ["5", "1.5", "−2"]
-    ramp = slice(0, 24)  # the colour ramp on the left is the same, the labels differ
-    np.testing.assert_array_equal(first[:, ramp], second[:, ramp])
-    assert not np.array_equal(first, second)
-    fresh = pictures.ColorBar().png("gray", -2.0, 5.0)
-    np.testing.assert_array_equal(second, _pixels(fresh))
-    ramp_colours = second[:, 8]  # top to bottom: from white (5) down to black (-2)
-    assert ramp_colours[0].tolist() == [255, 255, 255] and ramp_colours[-1].tolist() == [0, 0, 0]
+def test_colour_bar_labels_top_middle_and_bottom():
+    bar = pictures.colorbar_svg("gray", -2.0, 5.0)
+    assert _texts(bar) == ["5", "1.5", "−2"]
+    ys = [float(t.get("y")) for t in _svg(bar)[1]("text")]
+    assert ys[0] < ys[1] < ys[2] and ys[1] == pictures.ColorBar.height / 2
+    ramp = _ramp(bar)  # top to bottom: from white (5) down to black (-2)
+    assert ramp[0].tolist() == [255, 255, 255] and ramp[-1].tolist() == [0, 0, 0]
+    assert _texts(pictures.colorbar_svg("gray", 0.0, 1.0)) == ["1", "0.5", "0"]
+
+
+def _bar_heights(markup):
+    return [float(r.get("height")) for r in _svg(markup)[1]("rect")]
 
 
 def test_histogram_counts_the_values_on_a_shared_axis():
     values = np.array([-1.0, -1.0, 0.5, 2.0, np.nan, np.inf])
     hist = pictures.Histogram(300, 180, bins=6)
-    data = hist.png(values, value_range=(-1.0, 2.0))
-    np.testing.assert_array_equal(hist.counts, np.histogram(values[:4], 6, range=(-1, 2))[0])
-    assert hist.ticks == ["−1", "0", "2"] and png.png_size(data) == (300, 180)
-    hist.png(np.arange(5.0))  # the same figure, new data: no tick left over at 0
+    drawing = hist.svg(values, value_range=(-1.0, 2.0))
+    counts = np.histogram(values[:4], 6, range=(-1, 2))[0]
+    np.testing.assert_array_equal(hist.counts, counts)
+    assert hist.ticks == ["−1", "0", "2"] and _svg(drawing)[0].get("viewBox") == "0 0 300 180"
+    heights = np.array(_bar_heights(drawing))  # proportional to the counts, the tallest full
+    np.testing.assert_allclose(heights / heights.max(), counts / counts.max(), atol=0.01)
+    assert [t for t in _texts(drawing) if t in hist.ticks] == hist.ticks
+    hist.svg(np.arange(5.0))  # new data: no tick left over at 0
     assert hist.ticks == ["0", "4"] and hist.counts.sum() == 5
     two = pictures.Histogram(300, 300, bins=4, rows=2)
-    two.png([np.zeros(3), np.array([-1.0, 3.0])], title=["a", "b"])
+    drawing = two.svg([np.zeros(3), np.array([-1.0, 3.0])], title=["a", "b"])
     assert [c.tolist() for c in two.counts] == [[0, 3, 0, 0], [1, 0, 0, 1]]  # one axis: -1..3
+    assert len(_bar_heights(drawing)) == 8 and {"a", "b"} <= set(_texts(drawing))
     with pytest.raises(ValueError, match="one entry per row"):
-        two.png([np.zeros(3)])
+        two.svg([np.zeros(3)])
 
 
 def test_activation_histograms_share_one_value_axis():
     ex = activation_explorer(SMALL - 0.5, kernel="sobel vertical", display_side=SIDE)
     fmap, out = ex.computed["feature map"], ex.result
     width = max(240, min(480, SIDE))
-    fresh = pictures.Histogram(width, round(width * 5 / 6), rows=2).png(
+    fresh = pictures.Histogram(width, round(width * 5 / 6), rows=2).svg(
         [fmap, out], title=["before (the feature map)", "after ReLU"]
     )
-    shown = ex.panels["values before and after"].value
-    np.testing.assert_array_equal(_pixels(shown), _pixels(fresh))
+    assert ex.panels["values before and after"].value == fresh
     hist = ex._histogram
     lo, hi = min(fmap.min(), out.min()), max(fmap.max(), out.max())
     np.testing.assert_array_equal(hist.counts[0], np.histogram(fmap, 40, range=(lo, hi))[0])
@@ -951,24 +983,63 @@ def test_activation_histograms_share_one_value_axis():
     assert hist.counts[1][np.searchsorted(np.linspace(lo, hi, 41), 0.0, "right") - 1] >= negative
 
 
+def _cells(markup):
+    """The fill colours of a grid's cells, row by row (the square rects), and its numbers."""
+    rects = [r for r in _svg(markup)[1]("rect") if r.get("fill") != "none"]
+    return [r.get("fill") for r in rects], _texts(markup)
+
+
 def test_kernel_panel_is_plottings_grid_of_the_dilated_kernel():
     ex = conv_explorer(SMALL, kernel="box blur", display_side=SIDE)
     ex.set(kernel_size=2, dilation=2)
     shown = np.array([[0.25, np.nan, 0.25], [np.nan] * 3, [0.25, np.nan, 0.25]])
-    assert ex.panels["kernel"].value == pictures.grid_png(shown, side=SIDE)
+    assert ex.panels["kernel"].value == pictures.grid_svg(shown, side=300)
     assert ex.captions["kernel"].value == "kernel box blur 2×2"
-    # the cells: the blank NaN gaps and the kernel's colour, as show_grid draws them
-    pixels = _pixels(ex.panels["kernel"].value)
-    centre = pixels[SIDE // 2, SIDE // 2].tolist()
-    assert centre == [244, 244, 244]
+    # the cells: the blank NaN gaps, the kernel's colour and its numbers, as show_grid draws them
+    fills, numbers = _cells(ex.panels["kernel"].value)
+    nan = [1, 3, 4, 5, 7]  # row by row
+    assert [fills[i] for i in nan] == ["#f4f4f4"] * 5 and numbers == ["0.25"] * 4
+    # show_grid's limits for a kernel of 0s and 0.25s: gray from 0 to 1
+    expected = "#{:02x}{:02x}{:02x}".format(
+        *plotting.colorize(np.array([[0.25]]), vmin=0, vmax=1)[0, 0]
+    )
+    assert {fills[i] for i in (0, 2, 6, 8)} == {expected} == {"#404040"}
 
 
-def test_grid_png_is_cached_by_value():
-    a = pictures.grid_png(np.eye(3), side=120)
-    assert pictures.grid_png(np.eye(3), side=120) is a  # drawn once
-    assert pictures.grid_png(2 * np.eye(3), side=120) != a  # same colours, other numbers
+def test_grid_numbers_are_dark_on_light_cells_and_signed_with_a_real_minus():
+    fills, numbers = _cells(pictures.grid_svg(np.array([[-1.0, 0.0, 1.0]]), side=120))
+    assert numbers == ["−1", "0", "1"]  # the diverging colormap: blue, white, red
+    colours = [
+        t.get("fill") for t in _svg(pictures.grid_svg(np.array([[-1.0, 0.0, 1.0]])))[1]("text")
+    ]
+    assert colours == ["#fff", "#000", "#fff"] and fills[1] in ("#f7f7f7", "#f6f6f6", "#f7f6f6")
+
+
+def test_grid_svg_is_cached_by_value():
+    a = pictures.grid_svg(np.eye(3), side=120)
+    assert pictures.grid_svg(np.eye(3), side=120) is a  # drawn once
+    assert pictures.grid_svg(2 * np.eye(3), side=120) != a  # same colours, other numbers
     with pytest.raises(ValueError, match="values must"):
-        pictures.grid_png(np.ones(3))
+        pictures.grid_svg(np.ones(3))
+
+
+def test_training_curve_marks_the_frame_on_log_axes():
+    curve = pictures.TrainingCurve()
+    steps, losses = np.array([0, 1, 10, 100]), np.array([1.0, 0.1, 0.01, 0.001])
+    first = curve.svg(steps, losses, None, 0)
+    last = curve.svg(steps, losses, None, 3)
+    (line,) = _svg(first)[1]("polyline")
+    points = np.array([p.split(",") for p in line.get("points").split()], float)
+    # log loss, symlog steps: equal decades are equal distances, from step 1 on
+    assert np.allclose(np.diff(points[1:, 0]), points[2, 0] - points[1, 0], atol=0.02)
+    assert np.allclose(np.diff(points[:, 1]), points[1, 1] - points[0, 1], atol=0.02)
+    (a,), (b,) = list(_svg(first)[1]("circle")), list(_svg(last)[1]("circle"))
+    assert (float(a.get("cx")), float(a.get("cy"))) == tuple(points[0])
+    assert (float(b.get("cx")), float(b.get("cy"))) == tuple(points[3])
+    assert first.replace(a.get("cx"), "") != last  # only the marker moved
+    with_errors = curve.svg(steps, losses, losses / 2, 1)
+    assert len(list(_svg(with_errors)[1]("polyline"))) == 2
+    assert "max |learned − ideal|" in _texts(with_errors)
 
 
 # --------------------------------------------------------------------------------------------

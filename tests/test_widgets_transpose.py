@@ -100,7 +100,7 @@ def test_panels_show_the_three_ways_in_their_colours():
         ("kernel K", views.kernel),
         ("K rotated 180°", views.kernel[::-1, ::-1]),
     ]:  # numbered cells, as cnnlab.plotting.show_grid draws them
-        assert ex.panels[panel].value == pictures.grid_png(values, side=300)
+        assert ex.panels[panel].value == pictures.grid_svg(values, side=300)
     assert_drawn(ex, "output y", ex.result)
     assert_drawn(ex, "① zeros inserted", views.zero_inserted)
     assert_drawn(ex, "② scatter", views.canvas)

@@ -27,8 +27,8 @@ __all__ = [
 def sliding_window_layout(padded_hw, kernel_hw, out_hw) -> dict:
     """Sizes of the sliding-window picture: four panels in a row, cells of one size.
 
-    Used by :class:`SlidingWindowFigure` (inches) and by the step-through explorer's fast
-    renderer (:func:`cnnlab.widgets.window_png.sliding_window_png`, inches times pixels per
+    Used by :class:`SlidingWindowFigure` (inches) and by the step-through explorer's SVG
+    drawing (:func:`cnnlab.widgets.window_svg.sliding_window_svg`, inches times pixels per
     inch), so the two pictures have the same proportions.
 
     Parameters

@@ -35,11 +35,11 @@ Each keeps controls (:mod:`.controls`), compute (the cnnlab core, cached on froz
 
 Drawing: the big image and feature-map panels are palette PNGs written straight from the array
 at about the size they are displayed (:mod:`.png`: maps larger than a panel are sent as block
-means; colour limits still come from the whole map); the numbered grids (kernels, the
-sliding window, the backpropagation grids) are drawn cell by cell with Pillow
-(:mod:`.window_png`), because matplotlib needs tens of milliseconds for a few dozen numbers;
-colour bars, histograms and curves are matplotlib figures built once and updated in place
-(:mod:`.pictures`). :mod:`.export` records an explorer's pictures over a grid of settings for
+means; colour limits still come from the whole map). Everything else (colour bars,
+histograms, curves, the numbered grids of kernels, the sliding window and the
+backpropagation grids) is SVG markup that the browser draws (:mod:`.pictures`,
+:mod:`.window_svg`): writing it takes about a millisecond, where matplotlib needed 5-75 ms
+per picture and the browser then had to decode a PNG. :mod:`.export` records an explorer's pictures over a grid of settings for
 the static site; :mod:`.voila_images` lets Voilà show the notebooks' figures.
 
 Adding an explorer

@@ -96,6 +96,7 @@ class ActivationExplorer(ImageKernelExplorer):
             panels,
             display_side=display_side,
             colorbars=("feature map", "after activation"),
+            drawings=(_HISTOGRAMS,),
         )
 
     def _react(self, change):
@@ -148,7 +149,7 @@ class ActivationExplorer(ImageKernelExplorer):
         label = _LABELS[c["settings"].activation]
         self.captions["after activation"].value = f"after {label}"
         # one value axis for both, so the reshaping (clipping, squashing) is visible
-        self.panels[_HISTOGRAMS].value = self._histogram.png(
+        self.panels[_HISTOGRAMS].value = self._histogram.svg(
             [fmap, out], title=["before (the feature map)", f"after {label}"]
         )
         self._show_readout(self.readout + "\n" + self._summary(c))

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from PIL import ImageDraw
 
 from .._validate import as_float_array, describe
 from ..activations import relu
@@ -18,9 +17,8 @@ from ..pool_backward import pool2d_backward
 from ..shapes import explain_output_shape, output_shape, resolve_padding
 from .base import Explorer
 from .controls import conv_controls, conv_settings, slider, toggle
-from .png import blank_png
+from .pictures import blank_svg, fit_font_size, grid_cells, grid_limits, svg
 from .settings import ConvSettings, FrozenArray
-from .window_png import ORANGE, encode_flat, fit_font_size, grid_image, grid_limits
 
 __all__ = ["STAGES", "BackpropExplorer", "BackpropSettings", "backprop_explorer", "backward_pass"]
 
@@ -194,9 +192,12 @@ def backward_pass(x: FrozenArray, kernel: FrozenArray, s: BackpropSettings) -> d
     }
 
 
-@lru_cache(maxsize=256)
-def _grid_base(values: FrozenArray, mask: FrozenArray | None, signed: bool, blank_zeros: bool):
-    """A small grid with its numbers, ``mask`` hatched (a PIL image, cached by content)."""
+@lru_cache(maxsize=512)
+def _grid(values: FrozenArray, mask, highlight: tuple, signed: bool, blank_zeros: bool) -> str:
+    """A small grid with its numbers as SVG: ``mask`` hatched, ``highlight`` framed in orange.
+
+    Cached by content: the explorer redraws only the grids whose numbers or frames changed.
+    """
     arr = np.asarray(values.array, float)
     m = np.zeros(arr.shape, bool) if mask is None else mask.array.astype(bool)
     cmap, lo, hi, real = grid_limits(arr, m, True if signed else None, None, None, None)
@@ -209,33 +210,14 @@ def _grid_base(values: FrozenArray, mask: FrozenArray | None, signed: bool, blan
 
     strings = [fmt(float(v)) for v in arr[np.isfinite(arr)].ravel()]
     size = fit_font_size(strings, _CELL_PX, maximum=18)
-    return grid_image(arr, m, cell=_CELL_PX, cmap=cmap, lo=lo, hi=hi, fmt_fn=fmt, size=size)
+    body = grid_cells(
+        arr, m, cell=_CELL_PX, cmap=cmap, lo=lo, hi=hi, fmt_fn=fmt, size=size, highlight=highlight
+    )
+    h, w = arr.shape
+    return svg(w * _CELL_PX, h * _CELL_PX, body, label=f"{h}×{w} grid of numbers")
 
 
-@lru_cache(maxsize=512)
-def _grid(values, mask, highlight: tuple, signed: bool, blank_zeros: bool) -> bytes:
-    """:func:`_grid_base` with the cells of ``highlight`` framed in orange, as PNG bytes.
-
-    The frames are drawn as :func:`cnnlab.widgets.window_png.sliding_window_png` draws its
-    window (orange, a thin white line inside), on a copy of the cached grid, so moving the
-    highlight costs one frame drawing and one PNG encoding.
-    """
-    img = _grid_base(values, mask, signed, blank_zeros)
-    if highlight:
-        img = img.copy()
-        draw = ImageDraw.Draw(img)
-        border = max(3, _CELL_PX // 9)
-        halo = max(1, border // 3)
-        for r, c in highlight:
-            x0, y0 = int(c) * _CELL_PX, int(r) * _CELL_PX
-            x1, y1 = x0 + _CELL_PX - 1, y0 + _CELL_PX - 1
-            draw.rectangle([x0, y0, x1, y1], outline=ORANGE, width=border)
-            inner = [x0 + border, y0 + border, x1 - border, y1 - border]
-            draw.rectangle(inner, outline=(255, 255, 255), width=halo)
-    return encode_flat(img)
-
-
-def _show(values, *, highlight=(), mask=None, signed=True, blank_zeros=False) -> bytes:
+def _show(values, *, highlight=(), mask=None, signed=True, blank_zeros=False) -> str:
     frozen_mask = None if mask is None or not np.any(mask) else FrozenArray.of(mask, dtype=bool)
     return _grid(
         FrozenArray.of(values), frozen_mask, tuple(highlight), bool(signed), bool(blank_zeros)
@@ -322,7 +304,7 @@ class BackpropExplorer(Explorer):
             "upstream": toggle("upstream", UPSTREAM, upstream, "110px"),
         }
         panels = {name: "19%" for name in (*_FORWARD, *_BACKWARD)}
-        super().__init__(controls, panels)
+        super().__init__(controls, panels, drawings=panels)
 
     # ---- controls -----------------------------------------------------------------------
     def _stage_shape(self, s):
@@ -449,7 +431,7 @@ class BackpropExplorer(Explorer):
             maps["conv output z"] = (c["z"], picked, None)
         for name, (values, highlight, m) in maps.items():
             if values is None:
-                self.panels[name].value = blank_png(160, 160, "too small")
+                self.panels[name].value = blank_svg(160, 160, "too small")
             else:
                 self.panels[name].value = _show(values, highlight=highlight, mask=m)
         for name in _FORWARD:
@@ -466,7 +448,7 @@ class BackpropExplorer(Explorer):
         }
         for name, (values, highlight) in grads.items():
             if values is None:
-                self.panels[name].value = blank_png(160, 160, "not used")
+                self.panels[name].value = blank_svg(160, 160, "not used")
             else:
                 m = mask if name == "∂L/∂x" else None
                 self.panels[name].value = _show(
@@ -476,7 +458,7 @@ class BackpropExplorer(Explorer):
 
     def _clear(self):
         for name in (*_FORWARD[2:], *_BACKWARD):
-            self.panels[name].value = blank_png(160, 160, "no output")
+            self.panels[name].value = blank_svg(160, 160, "no output")
 
 
 #: The name the notebooks call: ``widgets.backprop_explorer(...)`` is :class:`BackpropExplorer`.

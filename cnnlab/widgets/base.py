@@ -31,7 +31,7 @@ import numpy as np
 
 from ..shapes import explain_output_shape
 from .controls import ImageChoice, KernelChoice, conv_settings
-from .pictures import ColorBar
+from .pictures import ColorBar, blank_svg, colorbar_svg
 from .png import (
     array_to_png,
     blank_png,
@@ -59,6 +59,8 @@ _LAST = ("image", "upload", "kernel", "custom kernel")
 #: Default ``display_side`` of the explorers: about the size a panel is displayed at 1280×720
 #: beside the controls (225-350 px), so a 512×512 image is sent as 256×256 block means.
 PANEL_SIDE = 320
+# Percent of a panel's width its map takes when a colour bar stands beside it.
+_MAP_SHARE = 82
 # More controls than this (the grid's cells), or any sections, take two columns.
 _ONE_COLUMN = 12
 #: Width of the controls column: one column of controls, two (explorers with sections).
@@ -87,6 +89,8 @@ _CSS = """<style>
 .cnnlab-explorer .cnnlab-picture img, .cnnlab-explorer img.cnnlab-picture {
   max-height: calc(100vh - 250px); object-fit: contain;
 }
+.cnnlab-explorer .cnnlab-picture svg { max-height: calc(100vh - 250px); }
+.cnnlab-explorer .cnnlab-picture .widget-html-content { line-height: normal; }
 </style>"""
 
 
@@ -203,14 +207,18 @@ class Explorer(widgets.VBox, metaclass=_FinishedByTheBase):
         Framed boxes of controls that belong to one layer: (title, control names).
     colorbars : sequence of str
         Panels that get a colour bar (drawn by :meth:`_show_map`).
+    drawings : sequence of str
+        Panels that show SVG drawings (:mod:`cnnlab.widgets.pictures`: histograms, number
+        grids, curves) in an ``ipywidgets.HTML``; the others show PNG maps.
 
     Attributes
     ----------
     controls : dict of str -> ipywidgets.Widget
         The controls by name ("kernel size", "stride", "padding", ...). Set their ``.value``
         (or call :meth:`set`) to change what is shown.
-    panels : dict of str -> ipywidgets.Image
-        The image panels (PNG bytes in ``.value``), created once and updated in place.
+    panels : dict of str -> ipywidgets.Image or ipywidgets.HTML
+        The panels, created once and updated in place: PNG bytes in an ``Image``'s
+        ``.value``, SVG markup in an ``HTML``'s (the ``drawings``).
     captions : dict of str -> ipywidgets.HTML
         The caption above each panel.
     result : ndarray or None
@@ -232,8 +240,8 @@ class Explorer(widgets.VBox, metaclass=_FinishedByTheBase):
         [control names])]`` of the constructor); the other controls share the main grid.
     side : int
         Pixels of the longer side of the image panels (``display_side``; smaller is faster).
-    colorbars : dict of str -> ipywidgets.Image
-        The colour bar next to each panel that has one.
+    colorbars : dict of str -> ipywidgets.HTML
+        The colour bar (SVG) next to each panel that has one.
     """
 
     title = ""
@@ -252,6 +260,7 @@ class Explorer(widgets.VBox, metaclass=_FinishedByTheBase):
         groups=(),
         sections=(),
         colorbars=(),
+        drawings=(),
     ):
         self.side = PANEL_SIDE if display_side is None else int(display_side)
         self.controls = dict(controls)
@@ -267,21 +276,21 @@ class Explorer(widgets.VBox, metaclass=_FinishedByTheBase):
         self._message_html = widgets.HTML(layout=widgets.Layout(display="none"))
         self._readout_html = widgets.HTML()
         self.panels, self.captions, self.colorbars, boxes = {}, {}, {}, []
-        self._colorbar_figures = {}
         for name, width in panels.items():
-            image = widgets.Image(
-                format="png",
-                layout=widgets.Layout(width="100%", height="auto", border="1px solid #bbbbbb"),
-            )
+            framed = widgets.Layout(width="100%", height="auto", border="1px solid #bbbbbb")
+            if name in drawings:
+                image = widgets.HTML(layout=framed)
+            else:
+                image = widgets.Image(format="png", layout=framed)
             image.add_class("cnnlab-picture")
             caption = _caption(name)
             self.panels[name], self.captions[name] = image, caption
             shown = image
             if name in colorbars:
-                image.layout.width = "84%"
-                bar = widgets.Image(format="png", layout=widgets.Layout(width="15%", height="auto"))
+                image.layout.width = f"{_MAP_SHARE}%"
+                bar = widgets.HTML(layout=widgets.Layout(width="15%", height="auto"))
                 bar.add_class("cnnlab-picture")
-                self.colorbars[name], self._colorbar_figures[name] = bar, ColorBar()
+                self.colorbars[name] = bar
                 shown = widgets.HBox(
                     [image, bar], layout=widgets.Layout(width="100%", align_items="flex-start")
                 )
@@ -400,16 +409,20 @@ class Explorer(widgets.VBox, metaclass=_FinishedByTheBase):
         if drawn.cmap is None:  # RGB: its own colours, no bar
             bar.layout.visibility = "hidden"
             return
-        bar.value = self._colorbar_figures[name].png(drawn.cmap, *drawn.limits)
+        bar.value = colorbar_svg(drawn.cmap, *drawn.limits)
         bar.layout.visibility = None
-        # shown as tall as the map (which takes 84% of the width): the same height-to-width
-        # ratio decides the bar's share of the width
-        share = 84 * (drawn.height / drawn.width) * (ColorBar.width / ColorBar.height)
+        # shown as tall as the map (which takes _MAP_SHARE % of the width): the same
+        # height-to-width ratio decides the bar's share of the width
+        share = _MAP_SHARE * (drawn.height / drawn.width) * (ColorBar.width / ColorBar.height)
         bar.layout.width = f"{share:.1f}%"
 
     def _blank(self, name, text="no output"):
-        """Grey out one panel (its map cannot be computed for the current settings)."""
-        self.panels[name].value = blank_png(self.side, self.side, text)
+        """Grey out one panel (its picture cannot be computed for the current settings)."""
+        panel = self.panels[name]
+        if isinstance(panel, widgets.HTML):
+            panel.value = blank_svg(self.side, self.side, text)
+        else:
+            panel.value = blank_png(self.side, self.side, text)
         if name in self.colorbars:
             self.colorbars[name].layout.visibility = "hidden"
 

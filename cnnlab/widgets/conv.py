@@ -12,8 +12,8 @@ from ..padding import pad2d
 from ..shapes import explain_output_shape, output_shape, resolve_padding
 from .base import ImageKernelExplorer
 from .controls import conv_controls
-from .pictures import grid_png
-from .png import array_to_png, blank_png
+from .pictures import blank_svg, grid_svg
+from .png import array_to_png
 from .settings import PADDING_MODES, ConvSettings, FrozenArray
 
 __all__ = [
@@ -194,6 +194,7 @@ class ConvExplorer(ImageKernelExplorer):
             {"input (gray, padded)": "36%", "kernel": "22%", "feature map": "39%"},
             display_side=display_side,
             colorbars=("feature map",),
+            drawings=("kernel",),
         )
 
     def _readout(self, s):
@@ -236,7 +237,7 @@ class ConvExplorer(ImageKernelExplorer):
 
     def _draw_kernel(self, s):
         shown = dilated_kernel_view(s.kernel.array, s.conv.dilation)
-        self.panels["kernel"].value = grid_png(shown, side=min(300, self.side))
+        self.panels["kernel"].value = grid_svg(shown, side=300)
         self.captions["kernel"].value = f"kernel {self.kernel_choice.describe(s.kernel)}"
 
     def _clear(self):
@@ -245,7 +246,7 @@ class ConvExplorer(ImageKernelExplorer):
         if self.settings is not None:  # the kernel exists, only the feature map does not
             self._draw_kernel(self.settings)
         else:  # no kernel could be read
-            self.panels["kernel"].value = blank_png(300, 300, "?")
+            self.panels["kernel"].value = blank_svg(300, 300, "?")
             self.captions["kernel"].value = "kernel: none"
 
 

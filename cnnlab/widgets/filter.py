@@ -14,8 +14,7 @@ from ..conv import conv2d
 from ..shapes import explain_output_shape
 from .base import Explorer
 from .controls import STYLE, KernelChoice, conv_controls, conv_settings, slider
-from .pictures import TrainingCurve, grid_png
-from .png import blank_png
+from .pictures import TrainingCurve, blank_svg, grid_svg
 from .settings import ConvSettings, FrozenArray
 
 __all__ = ["FilterExplorer", "FilterSettings", "filter_explorer", "train"]
@@ -173,6 +172,7 @@ class FilterExplorer(Explorer):
             controls,
             {"learned kernel": "30%", "ideal kernel": "30%", "training": "36%"},
             groups=[("play", "frame")],
+            drawings=("learned kernel", "ideal kernel", "training"),
             sections=[
                 ("target: the filter that made the examples", ["kernel", "custom kernel", "shift"])
             ],
@@ -229,7 +229,7 @@ class FilterExplorer(Explorer):
         step = int(fit.steps[frame])
         learned = fit.kernels[frame]
         limit = float(np.abs(s.target.array).max()) or 1.0
-        self.panels["learned kernel"].value = grid_png(
+        self.panels["learned kernel"].value = grid_svg(
             np.round(learned, 2) + 0.0,  # + 0.0 turns -0.0 into 0.0
             signed=True,
             vmin=-limit,
@@ -240,17 +240,17 @@ class FilterExplorer(Explorer):
         self.captions["learned kernel"].value = f"learned kernel after {step} steps"
         if fit.ideal is None:
             k = learned.shape[0]
-            self.panels["ideal kernel"].value = blank_png(
+            self.panels["ideal kernel"].value = blank_svg(
                 320, 320, f"no {k}×{k} kernel holds the target"
             )
             self.captions["ideal kernel"].value = "ideal kernel: none"
         else:
-            self.panels["ideal kernel"].value = grid_png(
+            self.panels["ideal kernel"].value = grid_svg(
                 fit.ideal, signed=True, vmin=-limit, vmax=limit, fmt=".2f", side=320
             )
             self.captions["ideal kernel"].value = "ideal kernel (target, zeros around)"
         errors = fit.errors
-        self.panels["training"].value = self._curve.png(fit.steps, fit.losses, errors, frame)
+        self.panels["training"].value = self._curve.svg(fit.steps, fit.losses, errors, frame)
         self.captions["training"].value = "loss and error during training"
         lines = [self.readout]
         lines.append(
@@ -280,8 +280,8 @@ class FilterExplorer(Explorer):
     def _clear(self):
         self.fit = None
         for name in ("learned kernel", "ideal kernel"):
-            self.panels[name].value = blank_png(320, 320, "nothing to learn")
-        self.panels["training"].value = blank_png(512, 368, "")
+            self.panels[name].value = blank_svg(320, 320, "nothing to learn")
+        self.panels["training"].value = blank_svg(512, 368, "")
 
 
 #: The name notebook 12 calls: ``cnn_widgets.filter_explorer(...)`` is :class:`FilterExplorer`.

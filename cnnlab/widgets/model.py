@@ -19,7 +19,7 @@ import numpy as np
 from ..images import to_float
 from .base import ImageExplorer
 from .controls import dropdown, slider
-from .pictures import grid_png
+from .pictures import grid_svg
 from .settings import FrozenArray
 
 __all__ = ["ModelExplorer", "ModelSettings", "model_explorer"]
@@ -183,6 +183,7 @@ class ModelExplorer(ImageExplorer):
             columns=3,
             extra=(self._unit_html, self._table),
             display_side=320,
+            drawings=("window × filter, summed over channels",),
         )
 
     # ---- what it shows, for notebooks and tests ---------------------------------------------
@@ -327,7 +328,7 @@ class ModelExplorer(ImageExplorer):
         )
         if unit is not None:
             products = (unit.window * unit.filter).sum(axis=2)
-            self.panels["window × filter, summed over channels"].value = grid_png(
+            self.panels["window × filter, summed over channels"].value = grid_svg(
                 products, side=self.side, signed=True, fmt=".2f"
             )
             kh, kw, cin = unit.window.shape

@@ -1,42 +1,69 @@
-"""The explorers' small pictures (colour bars, histograms, curves, number grids) as PNG bytes.
+"""The explorers' small pictures (colour bars, histograms, curves, number grids) as SVG markup.
 
-Each picture is a matplotlib figure on an Agg canvas, built once and updated in place: the
-parts that change on a slider move are *animated* artists (``set_text``, ``set_data``), redrawn
-onto a saved background by :func:`cnnlab.widgets.png.figure_png` (blitting, a few
-milliseconds). Number grids are drawn cell by cell with Pillow in
-:func:`cnnlab.plotting.show_grid`'s colours and number formats (the step-through explorer's
-grids, :mod:`cnnlab.widgets.window_png`: a few milliseconds instead of ~0.2 s for an 11×11
-kernel), cached by value with :func:`functools.lru_cache`.
+The browser draws them. Python only writes a few kilobytes of text, which takes well under a
+millisecond. Drawing the same pictures with matplotlib and encoding them as PNG took 5–75 ms
+per slider step (the labels alone cost about 2 ms each), and the browser then had to decode
+each PNG. Text in SVG stays sharp at any size on a projector, and a static page
+(:mod:`cnnlab.widgets.export`) shows exactly the same markup. An explorer shows a drawing in
+an ``ipywidgets.HTML`` panel (``drawings=`` of :class:`cnnlab.widgets.base.Explorer`).
 
-* :class:`ColorBar`: the colour bar next to a feature map (colormap and limits of
+* :func:`colorbar_svg`: the colour bar next to a feature map (colormap and limits of
   :func:`cnnlab.widgets.png.color_indices`);
-* :class:`Histogram`: the values of an array on a shared value axis;
-* :func:`grid_png`: a small array as numbered cells (a kernel);
-* :class:`TrainingCurve`: loss and error against the gradient-descent step.
+* :class:`Histogram`: the values of arrays on one shared value axis;
+* :func:`grid_svg`: a small array as numbered cells in :func:`cnnlab.plotting.show_grid`'s
+  colours and number formats (a kernel); :func:`grid_cells` draws one grid into a larger
+  drawing (the sliding-window picture, :mod:`cnnlab.widgets.window_svg`);
+* :class:`TrainingCurve`: loss and error against the gradient-descent step;
+* :func:`blank_svg`: a grey panel with a sentence, for what cannot be drawn.
+
+Every drawing is one ``<svg>`` element whose ``viewBox`` is its size in pixels; it is shown
+at the width of its panel (``width="100%"``), so its proportions never change.
+
+>>> svg = grid_svg(np.eye(2), side=100)
+>>> svg.startswith("<svg") and svg.count("<text") == 4
+True
 """
 
 from __future__ import annotations
 
+import base64
+import html
+import io
 from functools import lru_cache
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from PIL import Image
 
 from .._validate import as_float_array, check_int
-from ..plotting import DIVERGING_CMAP, OKABE_ITO, cell_formatter
-from .png import figure_png
+from ..plotting import DIVERGING_CMAP, HIGHLIGHT, OKABE_ITO, cell_formatter
+from .png import color_indices, palette
 
-__all__ = ["ColorBar", "Histogram", "TrainingCurve", "grid_png", "tick_label"]
+__all__ = [
+    "FONT",
+    "ColorBar",
+    "Histogram",
+    "TrainingCurve",
+    "blank_svg",
+    "colorbar_svg",
+    "fit_font_size",
+    "grid_cells",
+    "grid_limits",
+    "grid_svg",
+    "svg",
+    "text",
+    "tick_label",
+]
 
-_DPI = 80
-
-
-def _figure(width_px, height_px) -> Figure:
-    fig = Figure(figsize=(width_px / _DPI, height_px / _DPI), dpi=_DPI)
-    FigureCanvasAgg(fig)
-    return fig
+#: The font of every drawing (DejaVu Sans ships with matplotlib, so the figures match).
+FONT = "DejaVu Sans, Verdana, Arial, sans-serif"
+_GRID_LINE = "#404040"
+_TEXT_GREY = "#5a5a5a"
+_MISSING = "#f4f4f4"
+_PAD_FACE = "#ececec"
+_PAD_HATCH = "#9a9a9a"
+# Width of one character of DejaVu Sans in ems: digits and the minus sign are 0.636 em, the
+# point 0.318 em; 0.62 em per character is the bound used to fit numbers into cells.
+_EM_PER_CHAR = 0.62
 
 
 def tick_label(value: float) -> str:
@@ -47,60 +74,143 @@ def tick_label(value: float) -> str:
     >>> tick_label(-0.123456), tick_label(-0.0), tick_label(1500.0)
     ('−0.123', '0', '1.5e+03')
     """
-    text = f"{value:.3g}"
-    return "0" if text in ("-0", "0") else text.replace("-", "−")
+    label = f"{value:.3g}"
+    return "0" if label in ("-0", "0") else label.replace("-", "−")
 
 
-class ColorBar:
-    """A vertical colour bar with three labelled ticks (top, middle, bottom), 96 x 512 pixels.
+def svg(width, height, body, *, label="") -> str:
+    """An ``<svg>`` drawing of ``width`` x ``height`` pixels, shown as wide as its panel.
 
-    The ramp is drawn when the colormap changes; new limits only redraw the three labels.
-    Show it next to its map with the same displayed height (the explorers scale its width).
+    Parameters
+    ----------
+    width, height : float
+        The drawing's coordinate system (its ``viewBox``), in pixels.
+    body : str
+        The elements inside.
+    label : str
+        What the drawing shows, for screen readers (``aria-label``).
 
     Examples
     --------
-    >>> from cnnlab.widgets.png import png_size
-    >>> bar = ColorBar()
-    >>> png_size(bar.png("RdBu_r", -1.0, 1.0))
-    (96, 512)
-    >>> bar.labels
+    >>> svg(10, 5, "")
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 5" width="100%" role="img" aria-label="" font-family="DejaVu Sans, Verdana, Arial, sans-serif" style="display:block"></svg>'
+    """
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_n(width)} {_n(height)}" '
+        f'width="100%" role="img" aria-label="{html.escape(label)}" font-family="{FONT}" '
+        f'style="display:block">{body}</svg>'
+    )
+
+
+def _n(value) -> str:
+    """A coordinate, short: at most two decimals, no trailing zeros."""
+    return f"{float(value):.2f}".rstrip("0").rstrip(".")
+
+
+def text(
+    x,
+    y,
+    content,
+    size,
+    *,
+    anchor="middle",
+    baseline="central",
+    fill="#000",
+    weight="",
+    italic=False,
+):
+    """One ``<text>`` element, ``content`` escaped."""
+    extra = (' font-weight="bold"' if weight == "bold" else "") + (
+        ' font-style="italic"' if italic else ""
+    )
+    return (
+        f'<text x="{_n(x)}" y="{_n(y)}" font-size="{_n(size)}" text-anchor="{anchor}" '
+        f'dominant-baseline="{baseline}" fill="{fill}"{extra}>'
+        f"{html.escape(str(content))}</text>"
+    )
+
+
+def blank_svg(width=320, height=320, message="") -> str:
+    """A light grey panel with ``message`` in its middle (a picture that cannot be drawn).
+
+    Examples
+    --------
+    >>> "no output" in blank_svg(100, 100, "no output")
+    True
+    """
+    body = f'<rect width="{_n(width)}" height="{_n(height)}" fill="{_MISSING}"/>'
+    if message:
+        body += text(width / 2, height / 2, message, max(12, min(22, width / 18)), fill="#5a5a5a")
+    return svg(width, height, body, label=message)
+
+
+# ---- colour bar ---------------------------------------------------------------------------
+@lru_cache(maxsize=16)
+def _ramp_uri(cmap: str) -> str:
+    """The colormap's 256 colours as a 1 x 256 PNG (top: the largest value), as a data URI."""
+    img = Image.frombytes("P", (1, 256), bytes(range(255, -1, -1)))
+    img.putpalette(palette(cmap))
+    buffer = io.BytesIO()
+    img.save(buffer, format="png")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+class ColorBar:
+    """Size of :func:`colorbar_svg`'s drawing: shown beside its map at the map's height."""
+
+    width, height = 112, 512
+    ramp_width = 34
+    font_size = 22
+
+
+@lru_cache(maxsize=256)
+def colorbar_svg(cmap: str, lo: float, hi: float) -> str:
+    """A vertical colour bar for colormap ``cmap`` from ``lo`` (bottom) to ``hi`` (top).
+
+    Three ticks are labelled: the top, the middle and the bottom value. The ramp holds the
+    colormap's 256 colours exactly (the same palette as the maps, :func:`palette`).
+
+    Parameters
+    ----------
+    cmap : str
+        A matplotlib colormap name.
+    lo, hi : float
+        The values at the bottom and the top.
+
+    Returns
+    -------
+    str
+        SVG markup of :class:`ColorBar` ``.width`` x ``.height`` pixels.
+
+    Examples
+    --------
+    >>> bar = colorbar_svg("RdBu_r", -1.0, 1.0)
+    >>> [part.split("<")[0] for part in bar.split('fill="#000">')[1:]]
     ['1', '0', '−1']
     """
-
-    width, height = 96, 512
-
-    def __init__(self):
-        self.fig = _figure(self.width, self.height)
-        ramp_ax = self.fig.add_axes((0.04, 0.0, 0.3, 1.0))
-        ramp_ax.set_axis_off()
-        self._ramp = ramp_ax.imshow(
-            np.linspace(1.0, 0.0, 256)[:, None], aspect="auto", extent=(0, 1, 0, 1), vmin=0, vmax=1
+    w, h, ramp, size = ColorBar.width, ColorBar.height, ColorBar.ramp_width, ColorBar.font_size
+    parts = [
+        f'<image href="{_ramp_uri(cmap)}" x="1" y="0" width="{ramp}" height="{h}" '
+        'preserveAspectRatio="none"/>',
+        f'<rect x="1" y="0.5" width="{ramp}" height="{h - 1}" fill="none" stroke="#555"/>',
+    ]
+    for y, value, baseline in (
+        (1, hi, "hanging"),
+        (h / 2, (lo + hi) / 2, "central"),
+        (h - 1, lo, "text-after-edge"),
+    ):
+        parts.append(
+            f'<line x1="{ramp + 1}" x2="{ramp + 7}" y1="{_n(y)}" y2="{_n(y)}" stroke="#000" stroke-width="2"/>'
         )
-        self._texts = [
-            self.fig.text(0.4, y, "", va=va, ha="left", fontsize=13, animated=True)
-            for y, va in ((0.995, "top"), (0.5, "center"), (0.005, "bottom"))
-        ]
-        self._cmap = None  # the colormap of the saved background
-        self._background = None
-        self._last = None  # ((cmap, lo, hi), png) of the last call
-        self.labels = ["", "", ""]
+        parts.append(text(ramp + 10, y, tick_label(value), size, anchor="start", baseline=baseline))
+    return svg(w, h, "".join(parts), label=f"colour bar from {tick_label(lo)} to {tick_label(hi)}")
 
-    def png(self, cmap: str, lo: float, hi: float) -> bytes:
-        """PNG bytes of the bar for colormap ``cmap`` from ``lo`` (bottom) to ``hi`` (top)."""
-        if self._last is not None and self._last[0] == (cmap, lo, hi):
-            return self._last[1]  # nothing changed
-        if self._cmap != cmap:
-            self._ramp.set_cmap(cmap)
-            self.fig.canvas.draw()
-            self._background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
-            self._cmap = cmap
-        self.labels = [tick_label(v) for v in (hi, (lo + hi) / 2, lo)]
-        for text, label in zip(self._texts, self.labels, strict=True):
-            text.set_text(label)
-        # RGB: the ramp has 256 colours of its own, the labels' anti-aliasing would not fit
-        png = figure_png(self.fig, artists=self._texts, background=self._background, quantize=False)
-        self._last = ((cmap, lo, hi), png)
-        return png
+
+# ---- histogram ----------------------------------------------------------------------------
+def _finite(values) -> np.ndarray:
+    arr = as_float_array(values, "values").ravel()
+    finite = np.isfinite(arr)
+    return arr if finite.all() else arr[finite]
 
 
 class Histogram:
@@ -109,17 +219,23 @@ class Histogram:
     Parameters
     ----------
     width, height : int
-        Size in pixels.
+        Size of the drawing in pixels.
     bins : int, default 40
     rows : int, default 1
         Histograms stacked above each other; the value axis is labelled under the last.
 
+    Attributes
+    ----------
+    counts : ndarray or list of ndarray
+        The counts of the last call (a list with ``rows > 1``).
+    ticks : list of str
+        The labels of the value axis of the last call.
+
     Examples
     --------
-    >>> from cnnlab.widgets.png import png_size
     >>> hist = Histogram(480, 280)
-    >>> png_size(hist.png(np.arange(10.0), title="values"))
-    (480, 280)
+    >>> hist.svg(np.arange(10.0), title="values").count("<rect")
+    40
     >>> int(hist.counts.sum()), hist.ticks
     (10, ['0', '9'])
     """
@@ -128,47 +244,11 @@ class Histogram:
         self.size = (check_int(width, "width"), check_int(height, "height"))
         self.bins = check_int(bins, "bins")
         self.rows = check_int(rows, "rows")
-        self.fig = _figure(*self.size)
-        bottom_margin = 34 / self.size[1]  # pixels for the labels under the last row
-        band = (1.0 - bottom_margin) / self.rows
-        edges = np.linspace(0.0, 1.0, self.bins + 1)
-        self._bars, self._titles, self._shares, self.axes = [], [], [], []
-        for row in range(self.rows):
-            y0 = 1.0 - (row + 1) * band
-            ax = self.fig.add_axes((0.03, y0 + 0.04 * band, 0.94, 0.72 * band))
-            ax.set_xlim(0.0, 1.0)
-            ax.set_ylim(0.0, 1.02)
-            ax.set_xticks([])
-            ax.set_yticks([])
-            for side in ("left", "right", "top"):
-                ax.spines[side].set_visible(False)
-            ax.spines["bottom"].set_linewidth(2.0)
-            bars = ax.stairs(
-                np.zeros(self.bins), edges, fill=True, color=OKABE_ITO[5], animated=True
-            )
-            top = y0 + 0.97 * band
-            title = self.fig.text(0.03, top, "", va="top", fontsize=14)  # in the background
-            share = self.fig.text(
-                0.97, top, "", va="top", ha="right", fontsize=13, color="#5a5a5a", animated=True
-            )
-            self._bars.append(bars)
-            self._titles.append(title)
-            self._shares.append(share)
-            self.axes.append(ax)
-        last = self.axes[-1]
-        self._tick_marks = last.vlines([], -0.08, 0.0, colors="black", lw=2, animated=True)
-        self._tick_marks.set_clip_on(False)
-        self._tick_texts = [
-            last.text(0, -0.1, "", ha=ha, va="top", fontsize=14, animated=True)
-            for ha in ("left", "center", "right")
-        ]
-        self._background = None
-        self._drawn_titles = None  # the titles drawn into the background
         self.counts = [np.zeros(self.bins, int)] * self.rows
         self.ticks = []
 
-    def png(self, values, *, value_range=None, title="") -> bytes:
-        """PNG bytes of the histogram of ``values`` (NaN and infinities left out).
+    def svg(self, values, *, value_range=None, title="") -> str:
+        """SVG of the histogram of ``values`` (NaN and infinities left out).
 
         With ``rows > 1``: ``values`` and ``title`` are sequences, one per row.
         ``value_range=(lo, hi)`` sets the value axis (default: the range of all values).
@@ -189,64 +269,187 @@ class Histogram:
             hi = max((float(a.max()) for a in sizes), default=1.0)
         if hi <= lo:
             lo, hi = lo - 0.5, hi + 0.5
-        if titles != self._drawn_titles:  # titles rarely change: part of the background
-            for text, name in zip(self._titles, titles, strict=True):
-                text.set_text(name)
-            self.fig.canvas.draw()
-            self._background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
-            self._drawn_titles = titles
-        self.counts = []
-        for arr, bars, share in zip(arrays, self._bars, self._shares, strict=True):
+        width, height = self.size
+        left, right, axis_gap, label = 0.03 * width, 0.97 * width, 12, 20
+        band = (height - axis_gap - label - 8) / self.rows
+        plot_w = right - left
+        parts, self.counts = [], []
+        for row, (arr, name) in enumerate(zip(arrays, titles, strict=True)):
+            top = row * band
+            base = top + band - 4  # the bottom line of this row's bars
+            bar_top = top + 30  # below the title
             counts, _ = np.histogram(arr, bins=self.bins, range=(lo, hi))
-            bars.set_data(counts / max(int(counts.max()), 1))
-            tallest = counts.max() / arr.size if arr.size else 0.0
-            share.set_text(f"tallest bar: {tallest:.0%} of values")
             self.counts.append(counts)
+            heights = counts / max(int(counts.max()), 1) * (base - bar_top)
+            step = plot_w / self.bins
+            for i, bar in enumerate(heights):
+                parts.append(
+                    f'<rect x="{_n(left + i * step)}" y="{_n(base - bar)}" width="{_n(step + 0.3)}"'
+                    f' height="{_n(bar)}" fill="{OKABE_ITO[5]}"/>'
+                )
+            parts.append(
+                f'<line x1="{_n(left)}" x2="{_n(right)}" y1="{_n(base)}" y2="{_n(base)}" '
+                'stroke="#000" stroke-width="2"/>'
+            )
+            parts.append(text(left, top + 12, name, 19, anchor="start"))
+            tallest = counts.max() / arr.size if arr.size else 0.0
+            parts.append(
+                text(
+                    right,
+                    top + 12,
+                    f"tallest bar: {tallest:.0%} of values",
+                    17,
+                    anchor="end",
+                    fill=_TEXT_GREY,
+                )
+            )
         if self.rows == 1:
             self.counts = self.counts[0]
         values_at = [lo, hi] if not lo < 0 < hi else [lo, 0.0, hi]
-        where = [(v - lo) / (hi - lo) for v in values_at]
-        self._tick_marks.set_segments([[(x, -0.08), (x, 0.0)] for x in where])
         self.ticks = [tick_label(v) for v in values_at]
-        texts = self._tick_texts if len(values_at) == 3 else self._tick_texts[::2]
-        for text in self._tick_texts:
-            text.set_text("")
-        for text, x, label in zip(texts, where, self.ticks, strict=True):
-            text.set_x(x)
-            text.set_text(label)
-        artists = [*self._bars, *self._shares, self._tick_marks, *texts]
-        return figure_png(self.fig, artists=artists, background=self._background)
+        axis = self.rows * band - 4
+        anchors = ["start", "end"] if len(values_at) == 2 else ["start", "middle", "end"]
+        for value, label_text, anchor in zip(values_at, self.ticks, anchors, strict=True):
+            x = left + (value - lo) / (hi - lo) * plot_w
+            parts.append(
+                f'<line x1="{_n(x)}" x2="{_n(x)}" y1="{_n(axis)}" y2="{_n(axis + axis_gap - 4)}" '
+                'stroke="#000" stroke-width="2"/>'
+            )
+            parts.append(
+                text(x, axis + axis_gap, label_text, 19, anchor=anchor, baseline="hanging")
+            )
+        return svg(width, height, "".join(parts), label="histogram of " + ", ".join(titles))
 
 
-def _finite(values) -> np.ndarray:
-    arr = as_float_array(values, "values").ravel()
+# ---- numbered grids -----------------------------------------------------------------------
+def grid_limits(arr, mask, signed, cmap, vmin, vmax):
+    """Colormap and limits of a grid, by :func:`cnnlab.plotting.show_grid`'s rules."""
+    from ..plotting import cmap_for, display_limits, signed_limits
+
+    real = arr[~mask] if (~mask).any() else arr.ravel()
+    if cmap is None:
+        cmap = cmap_for(real, signed)
+    lo, hi = display_limits(real, signed) if real.size else (0.0, 1.0)
+    if cmap == DIVERGING_CMAP and vmin is None and vmax is None:
+        lo, hi = signed_limits(real)
+    return cmap, (lo if vmin is None else vmin), (hi if vmax is None else vmax), real
+
+
+def fit_font_size(strings, cell: float, maximum: float) -> float:
+    """Largest font size (pixels) at which every string fits in a cell of ``cell`` pixels.
+
+    Examples
+    --------
+    >>> fit_font_size(["1", "-0.25"], 50, maximum=20)
+    14.5
+    """
+    longest = max((len(s) for s in strings if s), default=1)
+    return round(max(6.0, min(maximum, 0.48 * cell, 0.9 * cell / (_EM_PER_CHAR * longest))), 1)
+
+
+def _hex(rgb) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*(int(v) for v in rgb))
+
+
+def grid_cells(arr, mask=None, *, x=0.0, y=0.0, cell, cmap, lo, hi, fmt_fn, size, highlight=()):
+    """The elements of one grid of numbered cells, top-left corner at ``(x, y)``.
+
+    Cells are coloured as :func:`cnnlab.plotting.show_grid` colours them (``cmap`` from
+    ``lo`` to ``hi``); NaN cells are blank, ``mask`` cells (padding) hatched and their numbers
+    grey and italic, ``highlight`` cells ``(row, col)`` framed in orange.
+
+    Returns
+    -------
+    str
+        SVG elements (no ``<svg>`` around them).
+    """
+    arr = np.asarray(arr, float)
+    h, w = arr.shape
+    mask = np.zeros(arr.shape, bool) if mask is None else np.asarray(mask, bool)
+    idx, _, _ = color_indices(arr, cmap=cmap, vmin=lo, vmax=hi)
+    lut = np.frombuffer(palette(cmap), np.uint8).reshape(256, 3)
     finite = np.isfinite(arr)
-    return arr if finite.all() else arr[finite]
+    parts = []
+    for r in range(h):
+        for c in range(w):
+            x0, y0 = x + c * cell, y + r * cell
+            if mask[r, c]:
+                fill = _PAD_FACE
+            elif finite[r, c]:
+                fill = _hex(lut[idx[r, c]])
+            else:
+                fill = _MISSING
+            parts.append(
+                f'<rect x="{_n(x0)}" y="{_n(y0)}" width="{_n(cell)}" height="{_n(cell)}" fill="{fill}"/>'
+            )
+            if mask[r, c]:  # "//" hatching, as show_grid draws the padding
+                spacing = max(6.0, cell / 5)
+                for off in np.arange(spacing / 2, 2 * cell, spacing):
+                    a, b = min(off, cell), max(0.0, off - cell)  # from the left/bottom edges
+                    parts.append(
+                        f'<line x1="{_n(x0 + b)}" y1="{_n(y0 + a)}" x2="{_n(x0 + a)}" '
+                        f'y2="{_n(y0 + b)}" stroke="{_PAD_HATCH}" stroke-width="1"/>'
+                    )
+            if finite[r, c] and size >= 9:
+                label = fmt_fn(float(arr[r, c]))
+                if not label:
+                    continue
+                if mask[r, c]:
+                    colour = _TEXT_GREY
+                else:
+                    cr, cg, cb = (int(v) for v in lut[idx[r, c]])
+                    lum = (0.2126 * cr + 0.7152 * cg + 0.0722 * cb) / 255
+                    colour = "#000" if lum > 0.45 else "#fff"
+                label = label.replace("-", "−")  # a real minus sign
+                parts.append(
+                    text(
+                        x0 + cell / 2,
+                        y0 + cell / 2,
+                        label,
+                        size,
+                        fill=colour,
+                        italic=bool(mask[r, c]),
+                    )
+                )
+    line = max(2.0, cell / 22) if max(h, w) <= 12 else 1.0
+    path = "".join(f"M{_n(x)} {_n(y + i * cell)}h{_n(w * cell)}" for i in range(h + 1))
+    path += "".join(f"M{_n(x + j * cell)} {_n(y)}v{_n(h * cell)}" for j in range(w + 1))
+    parts.append(f'<path d="{path}" stroke="{_GRID_LINE}" stroke-width="{_n(line)}" fill="none"/>')
+    border = max(3.0, cell / 9)
+    for r, c in highlight:  # a thin white line inside keeps neighbouring cells apart
+        x0, y0 = x + int(c) * cell, y + int(r) * cell
+        parts.append(
+            f'<rect x="{_n(x0 + border / 2)}" y="{_n(y0 + border / 2)}" width="{_n(cell - border)}" '
+            f'height="{_n(cell - border)}" fill="none" stroke="{HIGHLIGHT}" stroke-width="{_n(border)}"/>'
+        )
+        halo = max(1.0, border / 3)
+        parts.append(
+            f'<rect x="{_n(x0 + border + halo / 2)}" y="{_n(y0 + border + halo / 2)}" '
+            f'width="{_n(cell - 2 * border - halo)}" height="{_n(cell - 2 * border - halo)}" '
+            f'fill="none" stroke="#fff" stroke-width="{_n(halo)}"/>'
+        )
+    return "".join(parts)
 
 
 @lru_cache(maxsize=128)
-def _grid_png(values, shape, signed, vmin, vmax, fmt, side) -> bytes:
-    # Drawn cell by cell with Pillow (:mod:`.window_png`, the step-through explorer's grids):
-    # matplotlib needs ~0.2 s for the 121 numbers of an 11×11 kernel, this a few ms.
-    from .window_png import encode_flat, fit_font_size, grid_image, grid_limits
-
+def _grid_svg(values, shape, signed, vmin, vmax, fmt, side) -> str:
     arr = np.array(values, dtype=float).reshape(shape)
     mask = np.zeros(shape, bool)
-    cmap = DIVERGING_CMAP if signed else None  # as show_grid(cmap=...) was called before
+    cmap = DIVERGING_CMAP if signed else None  # as show_grid(cmap=...) is called
     cmap, lo, hi, _ = grid_limits(arr, mask, True if signed else None, cmap, vmin, vmax)
     fmt_fn = cell_formatter(fmt, arr[np.isfinite(arr)])
-    inner = max(1, round(0.96 * side))  # a margin of 2% on each side, as before
-    cell = max(1, inner // max(shape))
+    cell = 0.96 * side / max(shape)  # a margin of 2% on each side
     strings = [fmt_fn(float(v)) for v in arr[np.isfinite(arr)]]
     size = fit_font_size(strings, cell, maximum=0.36 * cell)
-    grid = grid_image(arr, mask, cell=cell, cmap=cmap, lo=lo, hi=hi, fmt_fn=fmt_fn, size=size)
-    img = Image.new("RGB", (side, side), (255, 255, 255))
-    img.paste(grid, ((side - grid.width) // 2, (side - grid.height) // 2))
-    return encode_flat(img)
+    x0, y0 = (side - cell * shape[1]) / 2, (side - cell * shape[0]) / 2
+    body = grid_cells(
+        arr, mask, x=x0, y=y0, cell=cell, cmap=cmap, lo=lo, hi=hi, fmt_fn=fmt_fn, size=size
+    )
+    return svg(side, side, body, label=f"{shape[0]}×{shape[1]} grid of numbers")
 
 
-def grid_png(values, *, fmt=None, side=300, signed=None, vmin=None, vmax=None) -> bytes:
-    """A small array as numbered cells in :func:`cnnlab.plotting.show_grid`'s colours, as PNG bytes.
+def grid_svg(values, *, fmt=None, side=300, signed=None, vmin=None, vmax=None) -> str:
+    """A small array as numbered cells in :func:`cnnlab.plotting.show_grid`'s colours, as SVG.
 
     A pure function of its arguments, cached (:func:`functools.lru_cache`): an explorer can
     call it on every change and pays for drawing only when the numbers change.
@@ -258,7 +461,7 @@ def grid_png(values, *, fmt=None, side=300, signed=None, vmin=None, vmax=None) -
     fmt : str, optional
         Format of the numbers (``".2f"``); default :func:`cnnlab.plotting.cell_formatter`'s.
     side : int, default 300
-        Pixels of the (square) picture.
+        Pixels of the (square) drawing.
     signed : bool, optional
         True: the diverging colormap; default chosen from the values.
     vmin, vmax : float, optional
@@ -266,14 +469,13 @@ def grid_png(values, *, fmt=None, side=300, signed=None, vmin=None, vmax=None) -
 
     Examples
     --------
-    >>> from cnnlab.widgets.png import png_size
-    >>> png_size(grid_png(np.arange(9.0).reshape(3, 3), side=120))
-    (120, 120)
+    >>> grid_svg(np.arange(9.0).reshape(3, 3), side=120).count("<text")
+    9
     """
     arr = as_float_array(values, "values", ndims=(2,))
     if fmt is not None and not isinstance(fmt, str):
         raise TypeError(f"fmt must be a format string such as '.2f'; got {type(fmt).__name__}.")
-    return _grid_png(
+    return _grid_svg(
         tuple(arr.ravel().tolist()),
         arr.shape,
         None if signed is None else bool(signed),
@@ -284,63 +486,127 @@ def grid_png(values, *, fmt=None, side=300, signed=None, vmin=None, vmax=None) -
     )
 
 
+# ---- training curve -----------------------------------------------------------------------
+def _symlog(x):
+    """matplotlib's ``symlog`` scale with ``linthresh=1`` for x >= 0: linear to 1, then log10."""
+    x = np.asarray(x, float)
+    return np.where(x <= 1, x, 1 + np.log10(np.maximum(x, 1)))
+
+
+def _power_label(exponent: int) -> str:
+    sup = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+    return (
+        "1" if exponent == 0 else ("10" if exponent == 1 else "10" + str(exponent).translate(sup))
+    )
+
+
 class TrainingCurve:
     """Loss and error against the gradient-descent step (log scales), with the frame marked.
 
+    The curves of one training are drawn once (cached); another frame only moves the marker.
+
     Examples
     --------
-    >>> from cnnlab.widgets.png import png_size
     >>> curve = TrainingCurve()
-    >>> png_size(curve.png(np.arange(4), np.array([1.0, 0.5, 0.1, 0.01]), None, 2))
-    (512, 368)
+    >>> drawing = curve.svg(np.arange(4), np.array([1.0, 0.5, 0.1, 0.01]), None, 2)
+    >>> drawing.count("<polyline"), drawing.count("<circle")
+    (1, 1)
     """
 
+    width, height = 512, 368
+    _box = (82, 497, 11, 313)  # left, right, top, bottom of the axes
+
     def __init__(self):
-        self.fig = _figure(512, 368)
-        ax = self.fig.subplots()
-        self.fig.subplots_adjust(left=0.16, right=0.97, bottom=0.15, top=0.97)
-        ax.set_yscale("log")
-        ax.set_xscale("symlog", linthresh=1)
-        ax.set_xlabel("gradient-descent step", fontsize=16)
-        ax.grid(True, alpha=0.3)
-        ax.tick_params(labelsize=14)
-        (self.loss,) = ax.plot([], [], "-", lw=3, color=OKABE_ITO[5], label="loss (MSE)")
-        (self.error,) = ax.plot(
-            [], [], "--", lw=3, color=OKABE_ITO[6], label="max |learned − ideal|"
-        )
-        # the marker of the frame is animated: moving it redraws only it (blitting)
-        (self.now,) = ax.plot([], [], "o", ms=12, color=OKABE_ITO[1], zorder=5, animated=True)
-        ax.legend(fontsize=14, loc="lower left")
-        self.ax = ax
-        self._curves = None  # (steps, losses, errors) of the saved background
-        self._background = None
+        self._curves = None  # (steps, losses, errors) of the cached drawing
+        self._drawn = ("", None)  # (markup of everything but the marker, (x, y) -> pixels)
 
-    def png(self, steps, losses, errors, frame) -> bytes:
-        """PNG bytes of the curves of one training, the point of ``frame`` marked.
-
-        The same curves as the last call (another frame of the same training) only move the
-        marker onto the saved background; new curves redraw the whole figure.
-        """
+    def svg(self, steps, losses, errors, frame) -> str:
+        """SVG of the curves of one training, the point of ``frame`` marked."""
         floor = 1e-12
-        x = np.maximum(steps, 0)
         curves = tuple(None if v is None else np.array(v, float) for v in (steps, losses, errors))
         same = self._curves is not None and all(
             (a is None and b is None) or (a is not None and b is not None and np.array_equal(a, b))
             for a, b in zip(curves, self._curves, strict=True)
         )
         if not same:
-            self.loss.set_data(x, np.maximum(losses, floor))
-            if errors is None:
-                self.error.set_data([], [])
-            else:
-                self.error.set_data(x, np.maximum(errors, floor))
-            values = [np.maximum(losses, floor)] + ([] if errors is None else [errors])
-            lo = max(min(float(np.min(v)) for v in values), floor)
-            hi = max(float(np.max(v)) for v in values)
-            self.ax.set_ylim(lo / 3, hi * 3)
-            self.ax.set_xlim(0, max(float(x[-1]), 1.0) * 1.2)
-            self.fig.canvas.draw()  # everything but the animated marker
-            self._background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
+            self._drawn = self._draw(curves[0], curves[1], curves[2], floor)
             self._curves = curves
-        self.now.set_data([x[frame]], [max(float(losses[frame]), floor)])
-        return figure_png(self.fig, artists=[self.now], background=self._background)
+        body, to_pixels = self._drawn
+        x, y = to_pixels(max(float(steps[frame]), 0.0), max(float(losses[frame]), floor))
+        marker = f'<circle cx="{_n(x)}" cy="{_n(y)}" r="8" fill="{OKABE_ITO[1]}" stroke="#000" stroke-width="1"/>'
+        return svg(self.width, self.height, body + marker, label="loss and error during training")
+
+    def _draw(self, steps, losses, errors, floor):
+        left, right, top, bottom = self._box
+        x = np.maximum(steps, 0)
+        values = [np.maximum(losses, floor)] + (
+            [] if errors is None else [np.maximum(errors, floor)]
+        )
+        lo = max(min(float(np.min(v)) for v in values), floor) / 3
+        hi = max(float(np.max(v)) for v in values) * 3
+        x_hi = float(_symlog(max(float(x[-1]), 1.0) * 1.2))
+        log_lo, log_hi = np.log10(lo), np.log10(hi)
+
+        def to_pixels(xv, yv):
+            px = left + float(_symlog(xv)) / x_hi * (right - left)
+            py = bottom - (np.log10(yv) - log_lo) / (log_hi - log_lo) * (bottom - top)
+            return px, py
+
+        parts = [
+            f'<rect x="{left}" y="{top}" width="{right - left}" height="{bottom - top}" fill="none" stroke="#000"/>'
+        ]
+        for e in range(int(np.ceil(log_lo)), int(np.floor(log_hi)) + 1):
+            _, py = to_pixels(0.0, 10.0**e)
+            parts.append(
+                f'<line x1="{left}" x2="{right}" y1="{_n(py)}" y2="{_n(py)}" stroke="#000" stroke-opacity="0.2"/>'
+            )
+            parts.append(text(left - 6, py, _power_label(e), 17, anchor="end"))
+        tick = 0
+        while tick == 0 or _symlog(tick) <= x_hi:
+            px, _ = to_pixels(float(tick), 1.0)
+            parts.append(
+                f'<line x1="{_n(px)}" x2="{_n(px)}" y1="{top}" y2="{bottom}" stroke="#000" stroke-opacity="0.2"/>'
+            )
+            parts.append(
+                text(
+                    px,
+                    bottom + 6,
+                    _power_label(int(np.log10(tick))) if tick else "0",
+                    17,
+                    baseline="hanging",
+                )
+            )
+            tick = 1 if tick == 0 else tick * 10
+        parts.append(
+            text(
+                (left + right) / 2,
+                self.height - 8,
+                "gradient-descent step",
+                20,
+                baseline="text-after-edge",
+            )
+        )
+        series = [(np.maximum(losses, floor), OKABE_ITO[5], "", "loss (MSE)")]
+        if errors is not None:
+            series.append(
+                (
+                    np.maximum(errors, floor),
+                    OKABE_ITO[6],
+                    ' stroke-dasharray="10 6"',
+                    "max |learned − ideal|",
+                )
+            )
+        for row, (ys, colour, dash, name) in enumerate(series):
+            points = " ".join(
+                f"{_n(a)},{_n(b)}"
+                for a, b in (to_pixels(float(s), float(v)) for s, v in zip(x, ys, strict=True))
+            )
+            parts.append(
+                f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="3"{dash}/>'
+            )
+            ly = bottom - 16 - 26 * (len(series) - 1 - row)
+            parts.append(
+                f'<line x1="{left + 12}" x2="{left + 52}" y1="{ly}" y2="{ly}" stroke="{colour}" stroke-width="3"{dash}/>'
+            )
+            parts.append(text(left + 60, ly, name, 17, anchor="start"))
+        return "".join(parts), to_pixels

@@ -1,4 +1,4 @@
-"""Arrays to PNG bytes for the explorers' ``ipywidgets.Image`` panels: the fast path.
+"""Arrays to PNG bytes for the explorers' ``ipywidgets.Image`` panels: images and feature maps.
 
 The big panels (images and feature maps, up to 512x512) change on every slider move. Drawing
 them with matplotlib (``imshow`` + a full redraw) costs tens of milliseconds; writing the array
@@ -13,10 +13,8 @@ straight to PNG costs a few (``benchmarks/bench_widgets.py`` measures both). So:
   (:func:`reduce_mean`), so a picture is sent at about the size it is displayed;
 * ``compress_level=1``: nearly the size of the default level for a fraction of the time.
 
-The small pictures (number grids, colour bars, histograms, curves) are matplotlib figures
-built once and updated in place (:mod:`cnnlab.widgets.pictures`), turned into bytes by
-:func:`figure_png`; only the step-through explorer's sliding window is drawn cell by cell
-(:mod:`cnnlab.widgets.window_png`), because matplotlib is too slow for its ~70 numbers.
+The small pictures (number grids, colour bars, histograms, curves, the sliding window) are
+not pictures here: they are SVG markup the browser draws (:mod:`cnnlab.widgets.pictures`).
 
 >>> png_size(array_to_png(np.zeros((3, 5)), scale=2))
 (10, 6)
@@ -41,7 +39,6 @@ __all__ = [
     "blank_png",
     "color_indices",
     "enlarge",
-    "figure_png",
     "indices_png",
     "palette",
     "pil_font",
@@ -70,28 +67,6 @@ def palette(name: str) -> bytes:
     """The 256 colours of a matplotlib colormap as a flat RGB palette."""
     lut = mpl.colormaps[name].resampled(256)(np.arange(256), bytes=True)[:, :3]
     return lut.astype(np.uint8).tobytes()
-
-
-def _quantize(img: Image.Image) -> Image.Image:
-    """At most 256 colours, no dithering: a palette PNG encodes several times faster than RGB.
-
-    A picture with at most 256 colours keeps every colour exactly. Otherwise (anti-aliased
-    text, curves) a fast octree picks 256; the background (the top-left pixel) keeps its exact
-    colour, which the octree would otherwise average with its neighbours.
-    """
-    counted = img.getcolors(256)
-    if counted is not None:
-        flat = [v for _, rgb in counted for v in rgb[:3]]
-        target = Image.new("P", (1, 1))
-        target.putpalette(flat + [0] * (768 - len(flat)))
-        return img.quantize(palette=target, dither=Image.Dither.NONE)
-    corner = img.getpixel((0, 0))
-    out = img.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
-    colours = out.getpalette()
-    i = out.getpixel((0, 0))
-    colours[3 * i : 3 * i + 3] = corner
-    out.putpalette(colours)
-    return out
 
 
 def _encode(img: Image.Image, compress_level: int = 1) -> bytes:
@@ -398,45 +373,3 @@ def blank_png(width=DISPLAY_SIDE, height=DISPLAY_SIDE, text="") -> bytes:
             anchor="mm",
         )
     return _encode(img)
-
-
-def figure_png(fig, *, artists=None, background=None, quantize=True, compress_level=1) -> bytes:
-    """Render a matplotlib figure (Agg canvas) to PNG bytes, optionally by blitting.
-
-    Parameters
-    ----------
-    fig : matplotlib.figure.Figure
-        A figure with an Agg canvas (``FigureCanvasAgg(fig)``).
-    artists : list of Artist, optional
-        With ``background``: restore the saved background and redraw only these artists
-        (animated artists, the fast path); without: a full draw.
-    background : object, optional
-        What ``fig.canvas.copy_from_bbox(fig.bbox)`` returned after a full draw.
-    quantize : bool, default True
-        Reduce to 256 colours (fast octree, no dithering) and write a palette PNG: several
-        times faster to encode than RGB, and a figure of flat colours looks the same.
-    compress_level : int, default 1
-
-    Returns
-    -------
-    bytes
-
-    Examples
-    --------
-    >>> from matplotlib.figure import Figure
-    >>> from matplotlib.backends.backend_agg import FigureCanvasAgg
-    >>> fig = Figure(figsize=(2, 1), dpi=50)
-    >>> canvas = FigureCanvasAgg(fig)
-    >>> png_size(figure_png(fig))
-    (100, 50)
-    """
-    canvas = fig.canvas
-    if artists is not None and background is not None:
-        canvas.restore_region(background)
-        for artist in artists:
-            fig.draw_artist(artist)
-    else:
-        canvas.draw()
-    rgba = np.asarray(canvas.buffer_rgba())
-    img = Image.fromarray(np.ascontiguousarray(rgba[:, :, :3]), "RGB")
-    return _encode(_quantize(img) if quantize else img, compress_level)

@@ -14,9 +14,9 @@ from ..plotting import sliding_window_panels
 from ..shapes import explain_output_shape
 from .base import Explorer
 from .controls import STYLE, KernelChoice, conv_controls, conv_settings
-from .png import blank_png
+from .pictures import blank_svg
 from .settings import ConvSettings, FrozenArray
-from .window_png import sliding_window_png
+from .window_svg import sliding_window_svg
 
 __all__ = ["StepExplorer", "StepSettings", "sliding_window", "step_explorer"]
 
@@ -67,8 +67,8 @@ class StepExplorer(Explorer):
     The picture is the one :class:`cnnlab.plotting.SlidingWindowFigure` draws (same panels,
     colours and proportions): the padded input with the window highlighted (padding hatched),
     the kernel, the element-wise products with their sum, and the output filled in so far. It
-    is drawn straight to PNG by :func:`cnnlab.widgets.window_png.sliding_window_png` (a few
-    milliseconds, so moving the window and changing kernel size, stride, padding or dilation
+    written as SVG by :func:`cnnlab.widgets.window_svg.sliding_window_svg` (about a
+    millisecond; the browser draws it, so moving the window and changing kernel size, stride, padding or dilation
     feel instant); the geometry is :class:`cnnlab.lessons.SlidingWindow`'s, built once per
     setting (:func:`sliding_window`).
 
@@ -168,7 +168,12 @@ class StepExplorer(Explorer):
         self._link = widgets.link((play, "value"), (position, "value"))
         controls = {**self.kernel_choice.controls, **structure, "position": position, "play": play}
         self.window = None  # the lessons.SlidingWindow drawn
-        super().__init__(controls, {"sliding window": "98%"}, groups=[("play", "position")])
+        super().__init__(
+            controls,
+            {"sliding window": "98%"},
+            groups=[("play", "position")],
+            drawings=("sliding window",),
+        )
 
     # ---- controls -----------------------------------------------------------------------
     def _react(self, change):
@@ -227,14 +232,14 @@ class StepExplorer(Explorer):
 
     # ---- drawing ------------------------------------------------------------------------
     def _draw(self, c):
-        self.panels["sliding window"].value = sliding_window_png(
+        self.panels["sliding window"].value = sliding_window_svg(
             self.window, c["step"], dpi=self.dpi, panels=c["panels"]
         )
         i, j = c["cell"]
         self.captions["sliding window"].value = f"output[{i}, {j}] = {c['result'][i, j]:g}"
 
     def _clear(self):
-        self.panels["sliding window"].value = blank_png(900, 300, "no output")
+        self.panels["sliding window"].value = blank_svg(900, 300, "no output")
         self.captions["sliding window"].value = "no output"
 
 

@@ -19,7 +19,7 @@ import numpy as np
 from ..lessons.transposed import transpose_views
 from .base import Explorer
 from .controls import conv_controls, slider, toggle
-from .pictures import grid_png
+from .pictures import grid_svg
 from .settings import FrozenArray
 
 __all__ = [
@@ -204,7 +204,9 @@ class TransposeExplorer(Explorer):
         # the output is the main picture: the largest panel of the first row
         panels = {_INPUT: "18%", _KERNEL: "16%", _ROTATED: "20%", _OUTPUT: "40%"}
         panels.update({_ZEROS: "32%", _SCATTER: "32%", _MATRIX: "32%"})
-        super().__init__(controls, panels, display_side=display_side, colorbars=(_OUTPUT,))
+        super().__init__(
+            controls, panels, display_side=display_side, colorbars=(_OUTPUT,), drawings=_NUMBERED
+        )
 
     def _react(self, change):
         pixel = self.controls["input pixel"]
@@ -264,7 +266,7 @@ class TransposeExplorer(Explorer):
         }
         for name, values in pictures.items():
             if name in _NUMBERED:  # small and rarely changing: numbered cells (cached)
-                self.panels[name].value = grid_png(values.array, side=min(300, self.side))
+                self.panels[name].value = grid_svg(values.array, side=300)
             else:
                 self._show_map(name, values, frame=frames.get(name))
 
