@@ -11,10 +11,12 @@
 * :mod:`~cnnlab.networks.model_inspector` (notebooks 11, 12): ``ModelInspector`` (any Keras
   CNN's layer table, feature maps and one unit recomputed by cnnlab), ``ModelRow``, ``Unit``;
   what :class:`cnnlab.widgets.ModelExplorer` shows.
+* :mod:`~cnnlab.networks.keras_layers`: the rules ``ModelInspector`` applies to each Keras layer
+  type (``layer_arithmetic``, ``recompute_layer``, ...); use them from that module.
 
 Importing this package does not import TensorFlow: each function imports Keras (and
-TensorFlow) inside, the first call takes a few seconds. Every public name is also available
-here, e.g. ``cnnlab.networks.build_cnn(...)``.
+TensorFlow) inside, the first call takes a few seconds. Every public name of the other modules
+is also available here, e.g. ``cnnlab.networks.build_cnn(...)``.
 """
 
 from __future__ import annotations

@@ -17,7 +17,8 @@ last, ``groups=1``), ``MaxPooling2D``, ``AveragePooling2D``, ``BatchNormalizatio
 ``Dropout``, ``Flatten``, ``GlobalAveragePooling2D``, ``GlobalMaxPooling2D``, ``Dense``,
 ``ReLU``, ``Activation``, ``Softmax``, ``Rescaling`` and ``ZeroPadding2D``. Any other layer
 still gets its Keras row and its Keras output; cnnlab's columns stay empty and
-:attr:`ModelInspector.message` names it.
+:attr:`ModelInspector.message` names it. The rules for each layer type are in
+:mod:`cnnlab.networks.keras_layers`; this module walks the model with them.
 
 Keras and TensorFlow are imported by the model itself; this module imports Keras only to
 build the sub-model that returns every layer's output.
@@ -25,29 +26,23 @@ build the sub-model that returns every layer's output.
 
 from __future__ import annotations
 
-import math
 from typing import NamedTuple
 
 import numpy as np
 
 from .._validate import describe, is_int
-from ..activations import relu, sigmoid, softmax, softplus, tanh
-from ..conv import conv2d
 from ..images import load_image, to_float, to_gray
-from ..pool import pool2d
-from ..shapes import conv_params, dense_params, output_shape, resolve_padding
+from .keras_layers import (
+    POSITIONWISE,
+    activation_name,
+    apply_activation,
+    layer_arithmetic,
+    layer_weights,
+    recompute_layer,
+    window_geometry,
+)
 
 __all__ = ["ModelInspector", "ModelRow", "Unit"]
-
-_ELEMENTWISE = ("Dropout", "ReLU", "Activation", "Softmax", "Rescaling", "SpatialDropout2D")
-_ACTIVATIONS = {
-    "linear": lambda x: x,
-    "relu": relu,
-    "sigmoid": sigmoid,
-    "tanh": tanh,
-    "softplus": softplus,
-    "softmax": softmax,
-}
 
 
 class ModelRow(NamedTuple):
@@ -121,29 +116,6 @@ class Unit(NamedTuple):
     source: str
     window_origin: tuple
     receptive_field: tuple | None
-
-
-def _pair(v):
-    return (int(v[0]), int(v[1])) if isinstance(v, tuple | list) else (int(v), int(v))
-
-
-def _activation_name(layer) -> str:
-    act = getattr(layer, "activation", None)
-    if act is None:
-        return "linear"
-    return getattr(act, "__name__", str(act))
-
-
-def _window_geometry(layer, in_hw):
-    """(kernel, stride, dilation, ((top, bottom), (left, right))) of a windowed layer."""
-    kind = type(layer).__name__
-    if kind == "Conv2D":
-        kernel, stride = _pair(layer.kernel_size), _pair(layer.strides)
-        dilation = _pair(layer.dilation_rate)
-    else:  # pooling
-        kernel, stride, dilation = _pair(layer.pool_size), _pair(layer.strides), (1, 1)
-    pads = resolve_padding(layer.padding, in_hw, kernel, stride, dilation)
-    return kernel, stride, dilation, pads
 
 
 class ModelInspector:
@@ -351,56 +323,13 @@ class ModelInspector:
         if kind == "InputLayer":
             return self.image.astype(np.float64)
         x = np.asarray(self.input_of(layer_name), np.float64)
-        if kind == "Conv2D" and self._explains(layer):
-            kernel, bias = _weights(layer)
-            out = conv2d(
-                x,
-                kernel,
-                bias,
-                stride=_pair(layer.strides),
-                padding=layer.padding,
-                dilation=_pair(layer.dilation_rate),
+        out = recompute_layer(layer, x) if self._explains(layer) else None
+        if out is None:
+            raise ValueError(
+                f"cnnlab cannot recompute layer '{layer_name}' ({kind}); its Keras output is "
+                f"activation('{layer_name}')."
             )
-            return _ACTIVATIONS[_activation_name(layer)](out)
-        if kind in ("MaxPooling2D", "AveragePooling2D") and self._explains(layer):
-            mode = "max" if kind == "MaxPooling2D" else "avg"
-            return pool2d(
-                x, _pair(layer.pool_size), stride=_pair(layer.strides), padding=layer.padding,
-                mode=mode,
-            )  # fmt: skip
-        if kind == "BatchNormalization" and self._explains(layer):
-            c = x.shape[-1]
-            gamma = _np(layer.gamma) if layer.scale else np.ones(c)
-            beta = _np(layer.beta) if layer.center else np.zeros(c)
-            mean, var = _np(layer.moving_mean), _np(layer.moving_variance)
-            return (x - mean) / np.sqrt(var + layer.epsilon) * gamma + beta
-        if kind in ("Dropout", "SpatialDropout2D"):
-            return x
-        if kind == "ReLU" and self._explains(layer):
-            return relu(x)
-        if kind == "Activation" and self._explains(layer):
-            return _ACTIVATIONS[_activation_name(layer)](x)
-        if kind == "Softmax" and self._explains(layer):
-            return softmax(x)
-        if kind == "Rescaling":
-            return x * float(np.asarray(layer.scale)) + float(np.asarray(layer.offset))
-        if kind == "ZeroPadding2D":
-            (t, b), (l_, r) = layer.padding
-            return np.pad(x, ((t, b), (l_, r), (0, 0)))
-        if kind == "Flatten":
-            return x.reshape(-1)
-        if kind == "GlobalAveragePooling2D" and not layer.keepdims:
-            return x.mean(axis=(0, 1))
-        if kind == "GlobalMaxPooling2D" and not layer.keepdims:
-            return x.max(axis=(0, 1))
-        if kind == "Dense" and self._explains(layer):
-            kernel, bias = _weights(layer)
-            out = x @ kernel + (0.0 if bias is None else bias)
-            return _ACTIVATIONS[_activation_name(layer)](out)
-        raise ValueError(
-            f"cnnlab cannot recompute layer '{layer_name}' ({kind}); its Keras output is "
-            f"activation('{layer_name}')."
-        )
+        return out
 
     # ---- one unit ----------------------------------------------------------------------------
     def unit(self, layer_name, row, col, channel) -> Unit:
@@ -443,7 +372,7 @@ class ModelInspector:
                 )
         row, col, channel = int(row), int(col), int(channel)
         x = np.asarray(self.input_of(layer_name), np.float64)
-        (kh, kw), (sh, sw), (dh, dw), ((top, _), (left, _)) = _window_geometry(layer, x.shape[:2])
+        (kh, kw), (sh, sw), (dh, dw), ((top, _), (left, _)) = window_geometry(layer, x.shape[:2])
         r0, c0 = row * sh - top, col * sw - left
         window = np.zeros((kh, kw, x.shape[2]))
         for i in range(kh):
@@ -451,12 +380,12 @@ class ModelInspector:
                 r, c = r0 + i * dh, c0 + j * dw
                 if 0 <= r < x.shape[0] and 0 <= c < x.shape[1]:
                     window[i, j] = x[r, c]
-        kernel, bias = _weights(layer)
+        kernel, bias = layer_weights(layer)
         filt = kernel[:, :, :, channel]
         b = 0.0 if bias is None else float(bias[channel])
         pre = float(np.sum(window * filt) + b)
-        recomputed = float(_ACTIVATIONS[_activation_name(layer)](np.array([pre]))[0])
-        if _activation_name(layer) == "softmax":  # over the channels: needs all of them
+        recomputed = float(apply_activation(layer, np.array([pre]))[0])
+        if activation_name(layer) == "softmax":  # over the channels: needs all of them
             recomputed = float(self.recompute(layer_name)[row, col, channel])
         rf = self._field(layer.name, (r0, r0 + (kh - 1) * dh + 1), (c0, c0 + (kw - 1) * dw + 1))
         return Unit(
@@ -470,7 +399,7 @@ class ModelInspector:
             window=window,
             filter=np.asarray(filt, np.float64),
             bias=b,
-            activation=_activation_name(layer),
+            activation=activation_name(layer),
             source=self._source[layer.name],
             window_origin=(r0, c0),
             receptive_field=rf,
@@ -488,13 +417,13 @@ class ModelInspector:
                 if not self._explains(layer):
                     return None
                 in_hw = np.shape(self.input_of(src))[:2]
-                (kh, kw), (sh, sw), (dh, dw), ((t, _), (lf, _)) = _window_geometry(layer, in_hw)
+                (kh, kw), (sh, sw), (dh, dw), ((t, _), (lf, _)) = window_geometry(layer, in_hw)
                 rows = (rows[0] * sh - t, (rows[1] - 1) * sh - t + (kh - 1) * dh + 1)
                 cols = (cols[0] * sw - lf, (cols[1] - 1) * sw - lf + (kw - 1) * dw + 1)
             elif kind == "ZeroPadding2D":
                 (t, _), (lf, _) = layer.padding
                 rows, cols = (rows[0] - t, rows[1] - t), (cols[0] - lf, cols[1] - lf)
-            elif kind not in ("BatchNormalization", *_ELEMENTWISE):
+            elif kind not in POSITIONWISE:
                 return None
             src = self._source.get(src)
         h, w = self.input_shape[:2]
@@ -510,89 +439,28 @@ class ModelInspector:
         kind = type(layer).__name__
         shape = tuple(None if d is None else int(d) for d in _outputs(layer)[0].shape)
         params = int(layer.count_params())
-        try:
-            ours = self._arithmetic(layer, kind)
-        except _NotExplained:
-            ours = None
+        if kind == "InputLayer":
+            ours = (None, *self.input_shape), 0
+        else:
+            shape_in = _input_shape(layer)
+            ours = None if shape_in is None else layer_arithmetic(layer, shape_in)
         if ours is None:
             self._unexplained.append((layer.name, kind))
             return ModelRow(layer.name, kind, shape, params, None, None)
         return ModelRow(layer.name, kind, shape, params, ours[0], ours[1])
 
-    def _in_shape(self, layer):
-        """The layer's input shape (no batch axis) as Keras built it; cnnlab takes it from there."""
-        src = layer.input
-        if isinstance(src, list | tuple) or any(d is None for d in src.shape[1:]):
-            raise _NotExplained
-        return tuple(int(d) for d in src.shape[1:])
 
-    def _arithmetic(self, layer, kind):
-        """(cnnlab shape with batch None, cnnlab params) or None if not explained."""
-        if kind == "InputLayer":
-            return (None, *self.input_shape), 0
-        shape_in = self._in_shape(layer)
-        if kind == "Conv2D":
-            if layer.data_format != "channels_last" or getattr(layer, "groups", 1) != 1:
-                return None
-            if _activation_name(layer) not in _ACTIVATIONS:
-                return None
-            h, w, c = shape_in
-            k, s, d = _pair(layer.kernel_size), _pair(layer.strides), _pair(layer.dilation_rate)
-            hw = output_shape((h, w), k, s, layer.padding, d)
-            return (None, *hw, layer.filters), conv_params(k, c, layer.filters, layer.use_bias)
-        if kind in ("MaxPooling2D", "AveragePooling2D"):
-            if layer.data_format != "channels_last":
-                return None
-            h, w, c = shape_in
-            hw = output_shape((h, w), _pair(layer.pool_size), _pair(layer.strides), layer.padding)
-            return (None, *hw, c), 0
-        if kind == "BatchNormalization":
-            axis = layer.axis if is_int(layer.axis) else None
-            if axis not in (-1, len(shape_in)):
-                return None
-            c = shape_in[-1]
-            return (None, *shape_in), (2 + int(layer.scale) + int(layer.center)) * c
-        if kind == "ReLU":
-            plain = layer.max_value is None and not float(layer.negative_slope)
-            return ((None, *shape_in), 0) if plain and not float(layer.threshold) else None
-        if kind == "Activation":
-            return ((None, *shape_in), 0) if _activation_name(layer) in _ACTIVATIONS else None
-        if kind == "Softmax":
-            return ((None, *shape_in), 0) if layer.axis in (-1, len(shape_in)) else None
-        if kind in ("Dropout", "SpatialDropout2D", "Rescaling"):
-            return (None, *shape_in), 0
-        if kind == "ZeroPadding2D":
-            (t, b), (lf, r) = layer.padding
-            h, w, c = shape_in
-            return (None, h + t + b, w + lf + r, c), 0
-        if kind == "Flatten":
-            return (None, math.prod(shape_in)), 0
-        if kind in ("GlobalAveragePooling2D", "GlobalMaxPooling2D") and not layer.keepdims:
-            return (None, shape_in[-1]), 0
-        if kind == "Dense" and len(shape_in) == 1:
-            if _activation_name(layer) not in _ACTIVATIONS:
-                return None
-            return (None, layer.units), dense_params(shape_in[0], layer.units, layer.use_bias)
+def _input_shape(layer) -> tuple | None:
+    """The layer's one input shape (no batch axis) as Keras built it; None if not one known."""
+    src = layer.input
+    if isinstance(src, list | tuple) or any(d is None for d in src.shape[1:]):
         return None
-
-
-class _NotExplained(Exception):
-    pass
+    return tuple(int(d) for d in src.shape[1:])
 
 
 def _outputs(layer) -> list:
     out = layer.output
     return list(out) if isinstance(out, list | tuple) else [out]
-
-
-def _np(variable) -> np.ndarray:
-    return np.asarray(variable.numpy() if hasattr(variable, "numpy") else variable, np.float64)
-
-
-def _weights(layer):
-    kernel = _np(layer.kernel)
-    bias = _np(layer.bias) if getattr(layer, "use_bias", False) else None
-    return kernel, bias
 
 
 def _resize(values, hw):
