@@ -2,7 +2,9 @@
 
 Each checker compares a learner's answer (a number, an array, or a function they wrote) with
 cnnlab's reference on several cases, including edge cases, and returns a
-:class:`~cnnlab.checks.Result` that displays as "Correct" or as a specific hint. A notebook
+:class:`~cnnlab.checks.Result` that displays as "Correct", or as the failing case with a hint for
+the typical mistake it matches; a stub (``...``) gets a friendly "not yet", never an exception.
+Each topic module's docstring lists its checkers and what the learner provides. A notebook
 writes ``cnnlab.checks.check_output_size(my_output_size)``: every checker is reachable from
 here, found in its topic's module on first use::
 

@@ -7,9 +7,6 @@ check_relu                  ``my_relu(x)``, element-wise
 check_softplus_derivative   ``softplus_derivative(x)``: the logistic function
 check_vanishing_depth       how many sigmoid layers until the gradient < 1e-6
 ==========================  ========================================================
-
-Each returns a :class:`~cnnlab.checks.Result`: "Correct", or the failing case with a hint for
-the typical mistake it matches; a stub (``...``) gets a friendly "not yet", never an exception.
 """
 
 from __future__ import annotations

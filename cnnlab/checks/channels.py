@@ -7,9 +7,6 @@ check_transposed_output_size   ``transposed_size(i, k, s, p, a)``: o = (i − 1)
 check_conv_matrix_1d           ``conv_matrix_1d(n, kernel, stride)``: the matrix C of a 1-D
                                convolution, ``C @ x`` = the convolution of ``x``
 =============================  ========================================================
-
-Each returns a :class:`~cnnlab.checks.Result`: "Correct", or the failing case with a hint for
-the typical mistake it matches; a stub (``...``) gets a friendly "not yet", never an exception.
 """
 
 from __future__ import annotations

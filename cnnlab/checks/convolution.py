@@ -7,9 +7,6 @@ check_conv_value              one output value of the 6x6 example, by hand
 check_conv2d                  ``my_conv2d(x, kernel)``: valid, stride 1
 check_conv_params             ``conv_param_count(kernel_size, in_channels, filters)``
 ============================  ========================================================
-
-Each returns a :class:`~cnnlab.checks.Result`: "Correct", or the failing case with a hint for
-the typical mistake it matches; a stub (``...``) gets a friendly "not yet", never an exception.
 """
 
 from __future__ import annotations

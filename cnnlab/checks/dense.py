@@ -7,9 +7,6 @@ check_softmax               ``my_softmax(scores)`` for a vector or a batch
 check_cross_entropy         ``cross_entropy(y_true, probs)``
 check_fc_params             the dense layer's parameter count of a small CNN
 ==========================  ========================================================
-
-Each returns a :class:`~cnnlab.checks.Result`: "Correct", or the failing case with a hint for
-the typical mistake it matches; a stub (``...``) gets a friendly "not yet", never an exception.
 """
 
 from __future__ import annotations

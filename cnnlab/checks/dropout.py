@@ -6,9 +6,6 @@ checker                     the learner provides
 check_inverted_dropout      ``apply_dropout(x, keep, rate)`` with a given mask
 check_dropout_layer         ``dropout_layer(x, rate, training, rng)``
 ==========================  ========================================================
-
-Each returns a :class:`~cnnlab.checks.Result`: "Correct", or the failing case with a hint for
-the typical mistake it matches; a stub (``...``) gets a friendly "not yet", never an exception.
 """
 
 from __future__ import annotations

@@ -6,9 +6,6 @@ checker                     the learner provides
 check_gd_step               ``gd_step(w, patches, targets, lr)``: one gradient step
 check_align_valid           ``align_valid(y, k)``: the target cropped like a 'valid' map
 ==========================  ========================================================
-
-Each returns a :class:`~cnnlab.checks.Result`: "Correct", or the failing case with a hint for
-the typical mistake it matches; a stub (``...``) gets a friendly "not yet", never an exception.
 """
 
 from __future__ import annotations

@@ -7,9 +7,6 @@ check_edge_kernel             a kernel for horizontal (or vertical) edges
 check_gradient_magnitude      ``magnitude(gx, gy)``
 check_box_blur                ``my_box_blur(size)``
 ============================  ========================================================
-
-Each returns a :class:`~cnnlab.checks.Result`: "Correct", or the failing case with a hint for
-the typical mistake it matches; a stub (``...``) gets a friendly "not yet", never an exception.
 """
 
 from __future__ import annotations

@@ -7,9 +7,6 @@ check_normalise               ``normalise(image)``: uint8 -> float in [0, 1]
 check_brighten                ``brighten(image, amount)`` without wrap-around
 check_dense_params            ``dense_param_count(n_inputs, n_units)``
 ============================  ========================================================
-
-Each returns a :class:`~cnnlab.checks.Result`: "Correct", or the failing case with a hint for
-the typical mistake it matches; a stub (``...``) gets a friendly "not yet", never an exception.
 """
 
 from __future__ import annotations

@@ -7,9 +7,6 @@ check_keras_output_shape    ``conv_output_shape(...)``: a Keras layer's output s
 check_cnn_model             ``build_my_cnn()``: a Keras model following ``CNN_SPEC``
 check_per_class_accuracy    ``per_class_accuracy(confusion)``
 ==========================  ========================================================
-
-Each returns a :class:`~cnnlab.checks.Result`: "Correct", or the failing case with a hint for
-the typical mistake it matches; a stub (``...``) gets a friendly "not yet", never an exception.
 """
 
 from __future__ import annotations

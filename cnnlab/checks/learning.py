@@ -8,9 +8,6 @@ check_kernel_gradient         ``kernel_gradient(x, kernel, grad_output)``: ∂L/
 check_max_pool_gradient       ``max_pool_gradient(x, grad_output)``: ∂L/∂X of 2×2 max
                               pooling with stride 2, routed by hand
 ============================  ========================================================
-
-Each returns a :class:`~cnnlab.checks.Result`: "Correct", or the failing case with a hint for
-the typical mistake it matches; a stub (``...``) gets a friendly "not yet", never an exception.
 """
 
 from __future__ import annotations

@@ -7,9 +7,6 @@ check_padded_output_size      ``padded_output_size(i, k, p)``
 check_padding_amount          ``padding_for(k, mode)``: valid / same / full
 check_coverage_map            the coverage-count map of a small image
 ============================  ========================================================
-
-Each returns a :class:`~cnnlab.checks.Result`: "Correct", or the failing case with a hint for
-the typical mistake it matches; a stub (``...``) gets a friendly "not yet", never an exception.
 """
 
 from __future__ import annotations

@@ -7,9 +7,6 @@ check_max_pool              ``max_pool(x, size)``: non-overlapping max pooling
 check_pooled_shape          ``pooled_shape(h, w, depth, pool_size, stride)``
 check_orders_agree          ``orders_agree(x, mode)``: ReLU then pool == pool then ReLU?
 ==========================  ========================================================
-
-Each returns a :class:`~cnnlab.checks.Result`: "Correct", or the failing case with a hint for
-the typical mistake it matches; a stub (``...``) gets a friendly "not yet", never an exception.
 """
 
 from __future__ import annotations

@@ -7,9 +7,6 @@ check_output_size             ``my_output_size(i, k, s, p)``
 check_same_output_size        ``tf_same_size(i, s)``: TensorFlow's 'same'
 check_receptive_field         the receptive field of a stack of layers
 ============================  ========================================================
-
-Each returns a :class:`~cnnlab.checks.Result`: "Correct", or the failing case with a hint for
-the typical mistake it matches; a stub (``...``) gets a friendly "not yet", never an exception.
 """
 
 from __future__ import annotations
