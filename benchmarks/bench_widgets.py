@@ -39,7 +39,7 @@ from cnnlab.widgets import (
     pool_explorer,
     step_explorer,
 )
-from cnnlab.widgets.pictures import ColorBar, Histogram
+from cnnlab.widgets.pictures import Histogram, colorbar_html
 
 PADDINGS = [0, 1, 2, 3, 4, 5, "valid", "same", "full"]
 
@@ -114,20 +114,23 @@ def print_table(rows, title):
 def renderer_table():
     """Drawing choices for one 510x510 feature map and its colour bar and histogram."""
     fmap = load_image("camera")[1:-1, 1:-1] - 0.5
-    bar, hist = ColorBar(), Histogram()
-    limits = iter(np.linspace(0.5, 1.5, 10_000))  # new labels every time: no shortcut
+    hist = Histogram(480, 400)
+    limits = iter(np.linspace(0.5, 1.5, 10_000))  # new labels every time: no cache hit
+    mpl_bar, mpl_hist = _matplotlib_pictures(fmap)
 
     def colour_bar():
         hi = next(limits)
-        return bar.png("RdBu_r", -hi, hi)
+        return colorbar_html("RdBu_r", -hi, hi)
 
     rows = []
     for label, func in [
         ("palette PNG, compress_level=1 (used)", lambda: png.array_to_png(fmap)),
         ("palette PNG, compress_level=0", lambda: png.array_to_png(fmap, compress_level=0)),
         ("RGB PNG via plotting.colorize, level 1", lambda: _rgb_png(fmap)),
-        ("its colour bar: matplotlib, labels blitted (used)", colour_bar),
-        ("its histogram: matplotlib, bars and labels blitted (used)", lambda: hist.png(fmap)),
+        ("its colour bar: HTML, the browser draws it (used)", colour_bar),
+        ("its colour bar: matplotlib, new labels, PNG", lambda: mpl_bar(next(limits))),
+        ("its histogram: SVG, the browser draws it (used)", lambda: hist.svg(fmap)),
+        ("its histogram: matplotlib, new bars, PNG", lambda: mpl_hist(fmap * next(limits))),
     ]:
         func()
         runs = []
@@ -136,11 +139,47 @@ def renderer_table():
             data = func()
             runs.append(time.perf_counter() - start)
         rows.append((label, 1000 * statistics.median(runs), len(data) / 1024))
-    print("\n### Drawing one 510×510 feature map\n")
+    print("\n### Drawing one 510×510 feature map, its colour bar and its histogram\n")
     print("| renderer | median ms | KB |")
     print("|---|---:|---:|")
     for label, ms, kb in rows:
         print(f"| {label} | {ms:.1f} | {kb:.0f} |")
+
+
+def _matplotlib_pictures(fmap):
+    """The colour bar and histogram as matplotlib figures built once, for comparison."""
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    def png_of(fig):
+        buffer = io.BytesIO()
+        fig.canvas.print_png(buffer)
+        return buffer.getvalue()
+
+    bar_fig = Figure(figsize=(1.2, 6.4), dpi=80)
+    FigureCanvasAgg(bar_fig)
+    ax = bar_fig.add_axes((0.05, 0.02, 0.3, 0.96))
+    image = ax.imshow(np.linspace(1, -1, 256)[:, None], aspect="auto", cmap="RdBu_r")
+    ax.set_xticks([])
+    ax.yaxis.tick_right()
+
+    def bar(hi):
+        image.set_extent((0, 1, -hi, hi))
+        ax.set_yticks([-hi, 0, hi])
+        return png_of(bar_fig)
+
+    hist_fig = Figure(figsize=(6, 5), dpi=80)
+    FigureCanvasAgg(hist_fig)
+    hax = hist_fig.add_subplot()
+
+    def histogram(values):
+        hax.clear()
+        hax.hist(values.ravel(), bins=40)
+        return png_of(hist_fig)
+
+    return bar, histogram
 
 
 def _rgb_png(values):

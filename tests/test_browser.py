@@ -373,7 +373,7 @@ JS_LAYOUT = """(element) => {
     return r.width < 1 || r.height < 1 || r.top < view.top - 1 || r.left < view.left - 1
       || r.bottom > view.bottom + 1 || r.right > view.right + 1;
   };
-  const main = explorer.querySelector('img.cnnlab-main-picture');
+  const main = explorer.querySelector('.cnnlab-main-picture');
   const sliders = [...explorer.querySelectorAll('.widget-slider')].filter(shown)
     .filter(e => !e.classList.contains('mod-disabled') && !e.querySelector('[disabled]'));
   const out = [];
@@ -401,12 +401,22 @@ JS_LAYOUT = """(element) => {
   for (const e of explorer.querySelectorAll(labelled)) {
     if (shown(e) && e.scrollWidth > e.clientWidth + 1) cut.push(e.textContent.trim());
   }
-  const small = new Set();
+  const small = new Set(), cells = [];
   const walker = document.createTreeWalker(explorer, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
     const t = walker.currentNode, e = t.parentElement;
     if (!t.textContent.trim() || !e || !shown(e) || e.closest('style, script, option')) continue;
-    const px = parseFloat(getComputedStyle(e).fontSize);
+    let px = parseFloat(getComputedStyle(e).fontSize);
+    const drawing = e.closest('svg');
+    if (drawing && drawing.viewBox.baseVal && drawing.viewBox.baseVal.width) {
+      // SVG text is in the drawing's units: its size on screen is scaled with the drawing
+      px *= drawing.getBoundingClientRect().width / drawing.viewBox.baseVal.width;
+      px = Math.round(px * 10) / 10;
+      if (e.closest('[data-cells]')) {  // numbers in grid cells: their size follows the cells
+        cells.push(px);
+        continue;
+      }
+    }
     if (px < minFont) small.add(`${t.textContent.trim().slice(0, 30)} (${px}px)`);
   }
   const unexplained = [];
@@ -416,7 +426,7 @@ JS_LAYOUT = """(element) => {
     if (shown(e) && off && !e.closest('[title]')) unexplained.push(name(e));
   }
   return {outside: out, cut: cut, small: [...small], unexplained: unexplained,
-          sliders: sliders.length, main: !!main,
+          sliders: sliders.length, main: !!main, cells: cells,
           view: [view.left, view.top, view.right, view.bottom].map(Math.round)};
 }""".replace("MIN_FONT", str(MIN_FONT_PX))
 
@@ -472,13 +482,14 @@ def test_explorer_fits_a_projector(projector, name):
         explorer.wait_for()
         _wait(
             page,
-            lambda: page.locator("img.cnnlab-main-picture").count() > 0,
+            lambda: page.locator(".cnnlab-main-picture").count() > 0,
             60,
             "the explorer's main picture",
         )
         page.wait_for_timeout(800)  # pictures decoded and laid out
         report = explorer.evaluate(JS_LAYOUT)
         _screenshot(page, f"projector-{name}")
+        print(name, "smallest numbers in grid cells (px):", sorted(report["cells"])[:3])
         assert report["main"], "no picture is marked as the explorer's main picture"
         assert report["sliders"] > 0, "no enabled slider found"
         assert report["outside"] == [], (

@@ -314,7 +314,7 @@ def test_big_maps_are_sent_at_about_their_displayed_size():
     expected = min(255, int((block - lo) / (hi - lo) * 256))
     shown = np.asarray(Image.open(io.BytesIO(ex.panels["feature map"].value)))
     assert shown[50, 100] == expected
-    assert ex.colorbars["feature map"].value == pictures.colorbar_svg("RdBu_r", lo, hi)
+    assert ex.colorbars["feature map"].value == pictures.colorbar_html("RdBu_r", lo, hi)
     big = conv_explorer(display_side=512)  # a panel as large as the map: every pixel
     assert png.png_size(big.panels["feature map"].value) == (510, 510)
 
@@ -815,7 +815,7 @@ def test_activation_explorer_relu_softplus_on_the_camera():
     ex.set(activation="softplus", beta=4.0)
     assert not ex.controls["beta"].disabled
     np.testing.assert_allclose(ex.result, softplus(fmap, beta=4.0), rtol=1e-5, atol=1e-6)
-    assert 'viewBox="0 0 480 400"' in ex.panels["values before and after"].value
+    assert 'viewBox="0 0 320 300"' in ex.panels["values before and after"].value
 
 
 def test_dropout_explorer_grid_rates_phases_and_new_mask():
@@ -901,11 +901,13 @@ def _texts(markup):
     return [t.text for t in _svg(markup)[1]("text")]
 
 
-def _ramp(markup):
-    """The colours of a colour bar's ramp, top to bottom (decoded from its embedded PNG)."""
-    (image,) = _svg(markup)[1]("image")
-    data = base64.b64decode(image.get("href").split(",", 1)[1])
-    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))[:, 0]
+def _bar_parts(bar):
+    """A colour bar's ramp colours (top to bottom, from its embedded PNG) and its labels."""
+    uri = bar.split("background-image:url(", 1)[1].split(")", 1)[0]
+    data = base64.b64decode(uri.split(",", 1)[1])
+    ramp = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))[:, 0]
+    labels = [part.split("</span>")[0].split('">')[-1] for part in bar.split("<span")[1:]]
+    return ramp, labels
 
 
 def test_feature_map_colour_bar_shows_the_maps_colormap_and_limits():
@@ -913,20 +915,18 @@ def test_feature_map_colour_bar_shows_the_maps_colormap_and_limits():
     _, cmap, (lo, hi) = png.color_indices(ex.result)
     assert cmap == "RdBu_r" and lo == -hi  # a signed map: the diverging colormap, centred on 0
     bar = ex.colorbars["feature map"].value
-    assert bar == pictures.colorbar_svg(cmap, lo, hi)
-    assert _texts(bar) == [pictures.tick_label(v) for v in (hi, 0.0, lo)]
+    assert bar == pictures.colorbar_html(cmap, lo, hi)
+    ramp, labels = _bar_parts(bar)
+    assert labels == [pictures.tick_label(v) for v in (hi, 0.0, lo)]
     lut = np.frombuffer(png.palette("RdBu_r"), np.uint8).reshape(256, 3)
-    np.testing.assert_array_equal(_ramp(bar), lut[::-1])  # the maps' 256 colours, top = hi
-    # shown as tall as the map: (h / w of the map) = (h / w of the bar) at the shares of width
-    h, w = ex.result.shape
-    share = float(ex.colorbars["feature map"].layout.width.rstrip("%"))
-    map_share = float(ex.panels["feature map"].layout.width.rstrip("%"))
-    bar_w, bar_h = pictures.ColorBar.width, pictures.ColorBar.height
-    assert abs(share / map_share - (h / w) * bar_w / bar_h) < 1e-3 and share + map_share <= 100
+    np.testing.assert_array_equal(ramp, lut[::-1])  # the maps' 256 colours, top = hi
+    # beside the map, which takes the rest of the width; as tall as the map (stretched)
+    assert ex.colorbars["feature map"].layout.width == pictures.COLORBAR_WIDTH
+    assert pictures.COLORBAR_WIDTH in ex.panels["feature map"].layout.width
     ex.set(kernel="box blur")  # unsigned: gray, other limits
     _, cmap, (lo, hi) = png.color_indices(ex.result)
     assert cmap == "gray"
-    assert ex.colorbars["feature map"].value == pictures.colorbar_svg(cmap, lo, hi)
+    assert ex.colorbars["feature map"].value == pictures.colorbar_html(cmap, lo, hi)
     ex.set(kernel_size=11)  # no map: no bar
     assert ex.colorbars["feature map"].layout.visibility == "hidden"
     ex.set(kernel_size=3)
@@ -934,13 +934,10 @@ def test_feature_map_colour_bar_shows_the_maps_colormap_and_limits():
 
 
 def test_colour_bar_labels_top_middle_and_bottom():
-    bar = pictures.colorbar_svg("gray", -2.0, 5.0)
-    assert _texts(bar) == ["5", "1.5", "−2"]
-    ys = [float(t.get("y")) for t in _svg(bar)[1]("text")]
-    assert ys[0] < ys[1] < ys[2] and ys[1] == pictures.ColorBar.height / 2
-    ramp = _ramp(bar)  # top to bottom: from white (5) down to black (-2)
-    assert ramp[0].tolist() == [255, 255, 255] and ramp[-1].tolist() == [0, 0, 0]
-    assert _texts(pictures.colorbar_svg("gray", 0.0, 1.0)) == ["1", "0.5", "0"]
+    ramp, labels = _bar_parts(pictures.colorbar_html("gray", -2.0, 5.0))
+    assert labels == ["5", "1.5", "−2"]
+    assert ramp[0].tolist() == [255, 255, 255] and ramp[-1].tolist() == [0, 0, 0]  # white at 5
+    assert _bar_parts(pictures.colorbar_html("gray", 0.0, 1.0))[1] == ["1", "0.5", "0"]
 
 
 def _bar_heights(markup):
@@ -970,8 +967,7 @@ def test_histogram_counts_the_values_on_a_shared_axis():
 def test_activation_histograms_share_one_value_axis():
     ex = activation_explorer(SMALL - 0.5, kernel="sobel vertical", display_side=SIDE)
     fmap, out = ex.computed["feature map"], ex.result
-    width = max(240, min(480, SIDE))
-    fresh = pictures.Histogram(width, round(width * 5 / 6), rows=2).svg(
+    fresh = pictures.Histogram(rows=2).svg(
         [fmap, out], title=["before (the feature map)", "after ReLU"]
     )
     assert ex.panels["values before and after"].value == fresh

@@ -86,8 +86,7 @@ class ActivationExplorer(ImageKernelExplorer):
             ),
         }
         panels = {"feature map": "48%", "after activation": "48%", _HISTOGRAMS: "48%"}
-        width = 480 if display_side is None else max(240, min(480, int(display_side)))
-        self._histogram = Histogram(width, round(width * 5 / 6), rows=2)
+        self._histogram = Histogram(rows=2)  # about the size it is shown at
         super().__init__(
             image,
             kernel,

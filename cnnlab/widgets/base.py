@@ -31,7 +31,7 @@ import numpy as np
 
 from ..shapes import explain_output_shape
 from .controls import ImageChoice, KernelChoice, conv_settings
-from .pictures import ColorBar, blank_svg, colorbar_svg
+from .pictures import COLORBAR_WIDTH, blank_svg, colorbar_html
 from .png import (
     array_to_png,
     blank_png,
@@ -59,8 +59,6 @@ _LAST = ("image", "upload", "kernel", "custom kernel")
 #: Default ``display_side`` of the explorers: about the size a panel is displayed at 1280×720
 #: beside the controls (225-350 px), so a 512×512 image is sent as 256×256 block means.
 PANEL_SIDE = 320
-# Percent of a panel's width its map takes when a colour bar stands beside it.
-_MAP_SHARE = 82
 # More controls than this (the grid's cells), or any sections, take two columns.
 _ONE_COLUMN = 12
 #: Width of the controls column: one column of controls, two (explorers with sections).
@@ -286,13 +284,16 @@ class Explorer(widgets.VBox, metaclass=_FinishedByTheBase):
             caption = _caption(name)
             self.panels[name], self.captions[name] = image, caption
             shown = image
-            if name in colorbars:
-                image.layout.width = f"{_MAP_SHARE}%"
-                bar = widgets.HTML(layout=widgets.Layout(width="15%", height="auto"))
+            if name in colorbars:  # the bar beside the map, as tall as the map
+                image.layout.width = f"calc(100% - {COLORBAR_WIDTH} - 6px)"
+                bar = widgets.HTML(
+                    layout=widgets.Layout(width=COLORBAR_WIDTH, min_width=COLORBAR_WIDTH)
+                )
                 bar.add_class("cnnlab-picture")
                 self.colorbars[name] = bar
                 shown = widgets.HBox(
-                    [image, bar], layout=widgets.Layout(width="100%", align_items="flex-start")
+                    [image, bar],
+                    layout=widgets.Layout(width="100%", align_items="stretch", grid_gap="6px"),
                 )
             boxes.append(
                 widgets.VBox(
@@ -409,12 +410,8 @@ class Explorer(widgets.VBox, metaclass=_FinishedByTheBase):
         if drawn.cmap is None:  # RGB: its own colours, no bar
             bar.layout.visibility = "hidden"
             return
-        bar.value = colorbar_svg(drawn.cmap, *drawn.limits)
+        bar.value = colorbar_html(drawn.cmap, *drawn.limits)
         bar.layout.visibility = None
-        # shown as tall as the map (which takes _MAP_SHARE % of the width): the same
-        # height-to-width ratio decides the bar's share of the width
-        share = _MAP_SHARE * (drawn.height / drawn.width) * (ColorBar.width / ColorBar.height)
-        bar.layout.width = f"{share:.1f}%"
 
     def _blank(self, name, text="no output"):
         """Grey out one panel (its picture cannot be computed for the current settings)."""

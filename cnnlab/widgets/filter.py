@@ -170,7 +170,7 @@ class FilterExplorer(Explorer):
         self._shown = None
         super().__init__(
             controls,
-            {"learned kernel": "30%", "ideal kernel": "30%", "training": "36%"},
+            {"learned kernel": "47%", "ideal kernel": "47%", "training": "96%"},
             groups=[("play", "frame")],
             drawings=("learned kernel", "ideal kernel", "training"),
             sections=[
@@ -281,7 +281,7 @@ class FilterExplorer(Explorer):
         self.fit = None
         for name in ("learned kernel", "ideal kernel"):
             self.panels[name].value = blank_svg(320, 320, "nothing to learn")
-        self.panels["training"].value = blank_svg(512, 368, "")
+        self.panels["training"].value = blank_svg(512, 300, "")
 
 
 #: The name notebook 12 calls: ``cnn_widgets.filter_explorer(...)`` is :class:`FilterExplorer`.

@@ -7,8 +7,8 @@ each PNG. Text in SVG stays sharp at any size on a projector, and a static page
 (:mod:`cnnlab.widgets.export`) shows exactly the same markup. An explorer shows a drawing in
 an ``ipywidgets.HTML`` panel (``drawings=`` of :class:`cnnlab.widgets.base.Explorer`).
 
-* :func:`colorbar_svg`: the colour bar next to a feature map (colormap and limits of
-  :func:`cnnlab.widgets.png.color_indices`);
+* :func:`colorbar_html`: the colour bar next to a feature map (colormap and limits of
+  :func:`cnnlab.widgets.png.color_indices`), HTML so that its labels keep their size;
 * :class:`Histogram`: the values of arrays on one shared value axis;
 * :func:`grid_svg`: a small array as numbered cells in :func:`cnnlab.plotting.show_grid`'s
   colours and number formats (a kernel); :func:`grid_cells` draws one grid into a larger
@@ -40,11 +40,11 @@ from .png import color_indices, palette
 
 __all__ = [
     "FONT",
-    "ColorBar",
+    "COLORBAR_WIDTH",
     "Histogram",
     "TrainingCurve",
     "blank_svg",
-    "colorbar_svg",
+    "colorbar_html",
     "fit_font_size",
     "grid_cells",
     "grid_limits",
@@ -155,20 +155,23 @@ def _ramp_uri(cmap: str) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-class ColorBar:
-    """Size of :func:`colorbar_svg`'s drawing: shown beside its map at the map's height."""
-
-    width, height = 112, 512
-    ramp_width = 34
-    font_size = 22
+#: Width of a colour bar beside its map (the map takes the rest of its panel's width).
+COLORBAR_WIDTH = "92px"
+_BAR_STYLE = (
+    "position:absolute;left:0;top:0;width:22px;height:100%;box-sizing:border-box;"
+    "border:1px solid #555;background-size:100% 100%;background-image:url({ramp})"
+)
+_LABEL = "position:absolute;left:28px;line-height:1;white-space:nowrap;"
 
 
 @lru_cache(maxsize=256)
-def colorbar_svg(cmap: str, lo: float, hi: float) -> str:
-    """A vertical colour bar for colormap ``cmap`` from ``lo`` (bottom) to ``hi`` (top).
+def colorbar_html(cmap: str, lo: float, hi: float) -> str:
+    """A vertical colour bar for colormap ``cmap`` from ``lo`` (bottom) to ``hi`` (top), as HTML.
 
-    Three ticks are labelled: the top, the middle and the bottom value. The ramp holds the
-    colormap's 256 colours exactly (the same palette as the maps, :func:`palette`).
+    The ramp holds the colormap's 256 colours exactly (the maps' palette, :func:`palette`) and
+    stretches to the height of the box it is in (the map's, beside it); three ticks are
+    labelled: the top, the middle and the bottom value, in text of 17 px whatever the map's
+    size, so they stay readable on a projector.
 
     Parameters
     ----------
@@ -180,30 +183,26 @@ def colorbar_svg(cmap: str, lo: float, hi: float) -> str:
     Returns
     -------
     str
-        SVG markup of :class:`ColorBar` ``.width`` x ``.height`` pixels.
+        HTML for an ``ipywidgets.HTML`` of width :data:`COLORBAR_WIDTH`.
 
     Examples
     --------
-    >>> bar = colorbar_svg("RdBu_r", -1.0, 1.0)
-    >>> [part.split("<")[0] for part in bar.split('fill="#000">')[1:]]
+    >>> bar = colorbar_html("RdBu_r", -1.0, 1.0)
+    >>> [part.split("</span>")[0].rsplit(">", 1)[1] for part in bar.split("<span")[1:]]
     ['1', '0', '−1']
     """
-    w, h, ramp, size = ColorBar.width, ColorBar.height, ColorBar.ramp_width, ColorBar.font_size
-    parts = [
-        f'<image href="{_ramp_uri(cmap)}" x="1" y="0" width="{ramp}" height="{h}" '
-        'preserveAspectRatio="none"/>',
-        f'<rect x="1" y="0.5" width="{ramp}" height="{h - 1}" fill="none" stroke="#555"/>',
+    labels = [
+        ("top:0", tick_label(hi)),
+        ("top:50%;transform:translateY(-50%)", tick_label((lo + hi) / 2)),
+        ("bottom:0", tick_label(lo)),
     ]
-    for y, value, baseline in (
-        (1, hi, "hanging"),
-        (h / 2, (lo + hi) / 2, "central"),
-        (h - 1, lo, "text-after-edge"),
-    ):
-        parts.append(
-            f'<line x1="{ramp + 1}" x2="{ramp + 7}" y1="{_n(y)}" y2="{_n(y)}" stroke="#000" stroke-width="2"/>'
-        )
-        parts.append(text(ramp + 10, y, tick_label(value), size, anchor="start", baseline=baseline))
-    return svg(w, h, "".join(parts), label=f"colour bar from {tick_label(lo)} to {tick_label(hi)}")
+    spans = "".join(f'<span style="{_LABEL}{where}">{html.escape(t)}</span>' for where, t in labels)
+    return (
+        '<div class="cnnlab-colorbar" role="img" aria-label="colour bar from '
+        f'{html.escape(tick_label(lo))} to {html.escape(tick_label(hi))}" style="position:relative;'
+        f'height:100%;min-height:120px;font-size:17px"><div style="{_BAR_STYLE.format(ramp=_ramp_uri(cmap))}">'
+        f"</div>{spans}</div>"
+    )
 
 
 # ---- histogram ----------------------------------------------------------------------------
@@ -240,7 +239,7 @@ class Histogram:
     (10, ['0', '9'])
     """
 
-    def __init__(self, width=480, height=280, *, bins=40, rows=1):
+    def __init__(self, width=320, height=300, *, bins=40, rows=1):
         self.size = (check_int(width, "width"), check_int(height, "height"))
         self.bins = check_int(bins, "bins")
         self.rows = check_int(rows, "rows")
@@ -270,14 +269,14 @@ class Histogram:
         if hi <= lo:
             lo, hi = lo - 0.5, hi + 0.5
         width, height = self.size
-        left, right, axis_gap, label = 0.03 * width, 0.97 * width, 12, 20
-        band = (height - axis_gap - label - 8) / self.rows
+        left, right, axis_gap, label = 0.03 * width, 0.97 * width, 10, 19
+        band = (height - axis_gap - label - 4) / self.rows
         plot_w = right - left
         parts, self.counts = [], []
         for row, (arr, name) in enumerate(zip(arrays, titles, strict=True)):
             top = row * band
             base = top + band - 4  # the bottom line of this row's bars
-            bar_top = top + 30  # below the title
+            bar_top = top + 44  # below the title and the share
             counts, _ = np.histogram(arr, bins=self.bins, range=(lo, hi))
             self.counts.append(counts)
             heights = counts / max(int(counts.max()), 1) * (base - bar_top)
@@ -291,18 +290,10 @@ class Histogram:
                 f'<line x1="{_n(left)}" x2="{_n(right)}" y1="{_n(base)}" y2="{_n(base)}" '
                 'stroke="#000" stroke-width="2"/>'
             )
-            parts.append(text(left, top + 12, name, 19, anchor="start"))
+            parts.append(text(left, top + 10, name, 18, anchor="start"))
             tallest = counts.max() / arr.size if arr.size else 0.0
-            parts.append(
-                text(
-                    right,
-                    top + 12,
-                    f"tallest bar: {tallest:.0%} of values",
-                    17,
-                    anchor="end",
-                    fill=_TEXT_GREY,
-                )
-            )
+            share = f"tallest bar: {tallest:.0%} of values"
+            parts.append(text(right, top + 30, share, 17, anchor="end", fill=_TEXT_GREY))
         if self.rows == 1:
             self.counts = self.counts[0]
         values_at = [lo, hi] if not lo < 0 < hi else [lo, 0.0, hi]
@@ -316,7 +307,7 @@ class Histogram:
                 'stroke="#000" stroke-width="2"/>'
             )
             parts.append(
-                text(x, axis + axis_gap, label_text, 19, anchor=anchor, baseline="hanging")
+                text(x, axis + axis_gap, label_text, 18, anchor=anchor, baseline="hanging")
             )
         return svg(width, height, "".join(parts), label="histogram of " + ", ".join(titles))
 
@@ -369,7 +360,7 @@ def grid_cells(arr, mask=None, *, x=0.0, y=0.0, cell, cmap, lo, hi, fmt_fn, size
     idx, _, _ = color_indices(arr, cmap=cmap, vmin=lo, vmax=hi)
     lut = np.frombuffer(palette(cmap), np.uint8).reshape(256, 3)
     finite = np.isfinite(arr)
-    parts = []
+    parts, numbers = [], []
     for r in range(h):
         for c in range(w):
             x0, y0 = x + c * cell, y + r * cell
@@ -401,7 +392,7 @@ def grid_cells(arr, mask=None, *, x=0.0, y=0.0, cell, cmap, lo, hi, fmt_fn, size
                     lum = (0.2126 * cr + 0.7152 * cg + 0.0722 * cb) / 255
                     colour = "#000" if lum > 0.45 else "#fff"
                 label = label.replace("-", "−")  # a real minus sign
-                parts.append(
+                numbers.append(
                     text(
                         x0 + cell / 2,
                         y0 + cell / 2,
@@ -411,6 +402,8 @@ def grid_cells(arr, mask=None, *, x=0.0, y=0.0, cell, cmap, lo, hi, fmt_fn, size
                         italic=bool(mask[r, c]),
                     )
                 )
+    if numbers:  # above the cells; marked, since their size follows the cells'
+        parts.append('<g data-cells="numbers">' + "".join(numbers) + "</g>")
     line = max(2.0, cell / 22) if max(h, w) <= 12 else 1.0
     path = "".join(f"M{_n(x)} {_n(y + i * cell)}h{_n(w * cell)}" for i in range(h + 1))
     path += "".join(f"M{_n(x + j * cell)} {_n(y)}v{_n(h * cell)}" for j in range(w + 1))
@@ -513,8 +506,9 @@ class TrainingCurve:
     (1, 1)
     """
 
-    width, height = 512, 368
-    _box = (82, 497, 11, 313)  # left, right, top, bottom of the axes
+    width, height = 512, 300
+    _box = (74, 500, 10, 244)  # left, right, top, bottom of the axes
+    _font = 19  # the drawing is shown about 470 px wide: >= 16 px on a 1280-pixel projector
 
     def __init__(self):
         self._curves = None  # (steps, losses, errors) of the cached drawing
@@ -533,15 +527,19 @@ class TrainingCurve:
             self._curves = curves
         body, to_pixels = self._drawn
         x, y = to_pixels(max(float(steps[frame]), 0.0), max(float(losses[frame]), floor))
-        marker = f'<circle cx="{_n(x)}" cy="{_n(y)}" r="8" fill="{OKABE_ITO[1]}" stroke="#000" stroke-width="1"/>'
+        marker = (
+            f'<circle cx="{_n(x)}" cy="{_n(y)}" r="8" fill="{OKABE_ITO[1]}" stroke="#000" '
+            'stroke-width="1"/>'
+        )
         return svg(self.width, self.height, body + marker, label="loss and error during training")
 
     def _draw(self, steps, losses, errors, floor):
         left, right, top, bottom = self._box
+        size = self._font
         x = np.maximum(steps, 0)
-        values = [np.maximum(losses, floor)] + (
-            [] if errors is None else [np.maximum(errors, floor)]
-        )
+        values = [np.maximum(losses, floor)]
+        if errors is not None:
+            values.append(np.maximum(errors, floor))
         lo = max(min(float(np.min(v)) for v in values), floor) / 3
         hi = max(float(np.max(v)) for v in values) * 3
         x_hi = float(_symlog(max(float(x[-1]), 1.0) * 1.2))
@@ -552,61 +550,49 @@ class TrainingCurve:
             py = bottom - (np.log10(yv) - log_lo) / (log_hi - log_lo) * (bottom - top)
             return px, py
 
+        grid = 'stroke="#000" stroke-opacity="0.2"'
         parts = [
-            f'<rect x="{left}" y="{top}" width="{right - left}" height="{bottom - top}" fill="none" stroke="#000"/>'
+            f'<rect x="{left}" y="{top}" width="{right - left}" height="{bottom - top}" '
+            'fill="none" stroke="#000"/>'
         ]
-        for e in range(int(np.ceil(log_lo)), int(np.floor(log_hi)) + 1):
+        decades = range(int(np.ceil(log_lo)), int(np.floor(log_hi)) + 1)
+        every = -(-len(decades) // 6)  # at most six labelled decades
+        for e in decades:
+            if e % every:
+                continue
             _, py = to_pixels(0.0, 10.0**e)
-            parts.append(
-                f'<line x1="{left}" x2="{right}" y1="{_n(py)}" y2="{_n(py)}" stroke="#000" stroke-opacity="0.2"/>'
-            )
-            parts.append(text(left - 6, py, _power_label(e), 17, anchor="end"))
+            parts.append(f'<line x1="{left}" x2="{right}" y1="{_n(py)}" y2="{_n(py)}" {grid}/>')
+            parts.append(text(left - 6, py, _power_label(e), size, anchor="end"))
         tick = 0
         while tick == 0 or _symlog(tick) <= x_hi:
             px, _ = to_pixels(float(tick), 1.0)
-            parts.append(
-                f'<line x1="{_n(px)}" x2="{_n(px)}" y1="{top}" y2="{bottom}" stroke="#000" stroke-opacity="0.2"/>'
-            )
-            parts.append(
-                text(
-                    px,
-                    bottom + 6,
-                    _power_label(int(np.log10(tick))) if tick else "0",
-                    17,
-                    baseline="hanging",
-                )
-            )
+            parts.append(f'<line x1="{_n(px)}" x2="{_n(px)}" y1="{top}" y2="{bottom}" {grid}/>')
+            label = _power_label(int(np.log10(tick))) if tick else "0"
+            parts.append(text(px, bottom + 5, label, size, baseline="hanging"))
             tick = 1 if tick == 0 else tick * 10
         parts.append(
             text(
                 (left + right) / 2,
-                self.height - 8,
+                self.height - 2,
                 "gradient-descent step",
-                20,
+                size,
                 baseline="text-after-edge",
             )
         )
-        series = [(np.maximum(losses, floor), OKABE_ITO[5], "", "loss (MSE)")]
+        series = [(values[0], OKABE_ITO[5], "", "loss (MSE)")]
         if errors is not None:
-            series.append(
-                (
-                    np.maximum(errors, floor),
-                    OKABE_ITO[6],
-                    ' stroke-dasharray="10 6"',
-                    "max |learned − ideal|",
-                )
-            )
+            dash = ' stroke-dasharray="10 6"'
+            series.append((values[1], OKABE_ITO[6], dash, "max |learned − ideal|"))
         for row, (ys, colour, dash, name) in enumerate(series):
-            points = " ".join(
-                f"{_n(a)},{_n(b)}"
-                for a, b in (to_pixels(float(s), float(v)) for s, v in zip(x, ys, strict=True))
-            )
+            pairs = (to_pixels(float(s), float(v)) for s, v in zip(x, ys, strict=True))
+            points = " ".join(f"{_n(a)},{_n(b)}" for a, b in pairs)
             parts.append(
                 f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="3"{dash}/>'
             )
-            ly = bottom - 16 - 26 * (len(series) - 1 - row)
+            ly = bottom - 18 - 28 * (len(series) - 1 - row)
             parts.append(
-                f'<line x1="{left + 12}" x2="{left + 52}" y1="{ly}" y2="{ly}" stroke="{colour}" stroke-width="3"{dash}/>'
+                f'<line x1="{left + 12}" x2="{left + 52}" y1="{ly}" y2="{ly}" stroke="{colour}" '
+                f'stroke-width="3"{dash}/>'
             )
-            parts.append(text(left + 60, ly, name, 17, anchor="start"))
+            parts.append(text(left + 60, ly, name, size, anchor="start"))
         return "".join(parts), to_pixels

@@ -18,6 +18,10 @@ from .pictures import fit_font_size, grid_cells, grid_limits, svg, text
 
 __all__ = ["sliding_window_geometry", "sliding_window_svg"]
 
+# Titles, the sum and the settings: larger than the figure's, so that at the width the explorer
+# shows the drawing on a 1280-pixel projector (about 650 of its 1064 units) they are >= 16 px.
+_LABEL_SIZE = 26
+
 
 def sliding_window_geometry(window, dpi=80) -> dict:
     """Where :func:`sliding_window_svg` puts its panels, in pixels.
@@ -146,14 +150,23 @@ def sliding_window_svg(window, step, *, dpi=80, panels=None, fmt=None) -> str:
             )
         )
         centre = x + values.shape[1] * cell / 2
-        parts.append(text(centre, y - pt(6), p["title"], pt(18), baseline="text-after-edge"))
+        parts.append(text(centre, y - pt(6), p["title"], _LABEL_SIZE, baseline="text-after-edge"))
         if name == "products":
             line = window.sum_line(step, panels["sum_format"], panels["output"]["format"])
             below = y + values.shape[0] * cell + pt(5)
-            parts.append(text(centre, below, line.replace("-", "−"), pt(16), baseline="hanging"))
+            parts.append(
+                text(centre, below, line.replace("-", "−"), _LABEL_SIZE, baseline="hanging")
+            )
     parts.append(
-        text(width / 2, pt(9), window.step_title(step), pt(22), baseline="hanging", weight="bold")
+        text(
+            width / 2,
+            pt(9),
+            window.step_title(step),
+            _LABEL_SIZE + 2,
+            baseline="hanging",
+            weight="bold",
+        )
     )
     subtitle = window.describe().replace("-", "−")
-    parts.append(text(width / 2, pt(52), subtitle, pt(16), fill="#404040"))
+    parts.append(text(width / 2, pt(56), subtitle, _LABEL_SIZE, fill="#404040"))
     return svg(width, height, "".join(parts), label=window.step_title(step))
