@@ -22,8 +22,8 @@ opens it in headless Chromium at 1280x720 (a projector, side bars closed), runs 
   (SHA-1 of the image bytes in the page against the kernel's panel, and the kernel's panels
   against a recomputation).
 * **stability**: 2,000 changes of the kernel-size slider in the kernel (cycling through its
-  sizes, each a full update sent to the page; cut off after ``--stability-seconds``, the count
-  done is printed), then the growth of the kernel's resident memory (target < 50 MB) and
+  sizes, each a full update sent to the page, in requests of 50; cut off after
+  ``--stability-seconds``, the count done is printed), then the growth of the kernel's resident memory (target < 50 MB) and
   whether the panels still equal a recomputation and the page's pictures the kernel's
   (``stale``).
 
@@ -82,32 +82,42 @@ JS_INSTALL = """(handle) => {
   new MutationObserver((muts) => {
     for (const m of muts) {
       if (m.type === 'attributes' && m.target.tagName === 'IMG') seen(m.target);
-      else if (m.type === 'childList' && m.target.closest && m.target.closest('.cnnlab-picture')
+      else if (m.type === 'attributes') drawn();  // a canvas panel put its new pixels
+      else if (m.target.closest && m.target.closest('.cnnlab-picture')
                && m.target.closest('.widget-html')) drawn();
     }
-  }).observe(area, {attributes: true, childList: true, subtree: true, attributeFilter: ['src']});
-  return area.querySelectorAll('img, .cnnlab-picture svg').length;
+  }).observe(area, {attributes: true, childList: true, subtree: true,
+                    attributeFilter: ['src', 'data-drawn']});
+  return area.querySelectorAll('.cnnlab-picture').length;
 }"""
 JS_STATE = (
     "() => ({keys: window.__bench.keys.length, times: window.__bench.keys.slice(), paints: window.__bench.paints.slice(),"
     " lastKey: window.__bench.keys[window.__bench.keys.length - 1], now: performance.now()})"
 )
 # What every picture of the explorer shows, in DOM order: the SHA-1 of a PNG's bytes; for a
-# drawing (SVG), its text and its number of elements (the browser re-serializes markup, so
-# the markup itself cannot be compared).
+# drawing (SVG or HTML), its text and its number of elements (the browser re-serializes
+# markup, so the markup itself cannot be compared).
 JS_HASHES = """async (handle) => {
   const area = handle.closest('.jp-OutputArea-output');
   const out = [];
-  for (const el of area.querySelectorAll('img, .cnnlab-picture.widget-html')) {
+  const hex = (d) => [...new Uint8Array(d)].map(x => x.toString(16).padStart(2, '0')).join('');
+  for (const el of area.querySelectorAll('.cnnlab-picture')) {
+    const canvas = el.querySelector('canvas');
+    if (canvas) {  // the pixels on the canvas, as RGBA
+      const data = canvas.width ? canvas.getContext('2d').getImageData(
+        0, 0, canvas.width, canvas.height).data : new Uint8Array(0);
+      out.push(data.length ? hex(await crypto.subtle.digest('SHA-1', data)) : '');
+      continue;
+    }
     if (el.tagName !== 'IMG') {
-      const svg = el.querySelector('svg');
-      out.push(svg ? svg.textContent + '|' + svg.querySelectorAll('*').length : '');
+      const content = el.querySelector('.widget-html-content');
+      const empty = !content || !content.firstElementChild;
+      out.push(empty ? '' : content.textContent + '|' + content.querySelectorAll('*').length);
       continue;
     }
     if (!el.src) { out.push(''); continue; }
     const data = await (await fetch(el.src)).arrayBuffer();
-    const d = await crypto.subtle.digest('SHA-1', data);
-    out.push([...new Uint8Array(d)].map(x => x.toString(16).padStart(2, '0')).join(''));
+    out.push(hex(await crypto.subtle.digest('SHA-1', data)));
   }
   return out;
 }"""
@@ -149,17 +159,20 @@ PY_HASHES = """
 import hashlib as _h, json as _j, xml.etree.ElementTree as _et
 import ipywidgets as _w
 def _bench_images(w):
-    if isinstance(w, _w.Image) or "cnnlab-picture" in getattr(w, "_dom_classes", ()):
+    if "cnnlab-picture" in getattr(w, "_dom_classes", ()):
         yield w
     for c in getattr(w, "children", ()):
         yield from _bench_images(c)
 def _bench_sign(w):
+    if hasattr(w, "rgba"):  # a canvas panel: its pixels
+        rgba = w.rgba()
+        return _h.sha1(rgba.tobytes()).hexdigest() if rgba.size else ""
     if not w.value:
         return ""
     if isinstance(w, _w.Image):
         return _h.sha1(bytes(w.value)).hexdigest()
     root = _et.fromstring(w.value)
-    return "".join(root.itertext()) + "|" + str(len(list(root.iter())) - 1)
+    return "".join(root.itertext()) + "|" + str(len(list(root.iter())))
 print(_j.dumps([_bench_sign(i) for i in _bench_images(ex)]))
 """
 PY_FRESH = """
@@ -170,21 +183,30 @@ _before = {k: _bench_value(p) for k, p in ex.panels.items()}
 ex.update()
 print(_j.dumps(all(_before[k] == _bench_value(p) for k, p in ex.panels.items())))
 """
-PY_STABILITY = """
-import json as _j, psutil as _p, gc as _gc, time as _t
+# The stability run goes in chunks of changes, one request each: the server stops relaying a
+# kernel's messages above 1,000 a second (iopub_msg_rate_limit) and counts them until the kernel
+# goes idle, which it does between requests, as between a person's slider moves.
+PY_STABILITY_START = """
+import json as _j, psutil as _p, gc as _gc
 _s = ex.controls["kernel size"]
 _sizes = list(range(_s.min, _s.max + 1, _s.step))
+_done = 0
 _gc.collect()
 _rss0 = _p.Process().memory_info().rss
-_end = _t.monotonic() + {seconds}
-for _i in range({changes}):
-    _s.value = _sizes[(_i + 1) % len(_sizes)]
-    if _t.monotonic() > _end:
-        break
-_gc.collect()
-print(_j.dumps({{"grew_mb": (_p.Process().memory_info().rss - _rss0) / 2**20,
-                "done": _i + 1, "message": ex.message, "value": _s.value}}))
+print(_j.dumps(len(_sizes)))
 """
+PY_STABILITY_CHUNK = """
+for _i in range({n}):
+    _done += 1
+    _s.value = _sizes[_done % len(_sizes)]
+print(_j.dumps(_done))
+"""
+PY_STABILITY_END = """
+_gc.collect()
+print(_j.dumps({"grew_mb": (_p.Process().memory_info().rss - _rss0) / 2**20,
+                "done": _done, "message": ex.message, "value": _s.value}))
+"""
+CHUNK = 50
 
 
 def _wait(page, js, arg=None, timeout=120.0, what=""):
@@ -222,10 +244,16 @@ def _num(handle, attribute) -> int:
 
 
 def _kernel(page, code):
+    """Run ``code`` in the notebook's kernel; the last line it printed that is JSON, decoded."""
     out = page.evaluate(JS_EXECUTE, code)
     if "ERROR" in out:
         raise RuntimeError(out)
-    return json.loads(out.strip().splitlines()[-1])
+    for line in reversed(out.strip().splitlines()):  # warnings may follow on stderr
+        try:
+            return json.loads(line)
+        except ValueError:
+            continue
+    raise RuntimeError(f"the kernel printed no JSON: {out[-300:]!r}")
 
 
 def _percentile(values, q):
@@ -286,7 +314,11 @@ def measure(page, name, rel, presses, changes, seconds):
     )
     # stability
     started = time.monotonic()
-    stab = _kernel(page, PY_STABILITY.format(changes=changes, seconds=seconds))
+    _kernel(page, PY_STABILITY_START)
+    done = 0
+    while done < changes and time.monotonic() - started < seconds:
+        done = _kernel(page, PY_STABILITY_CHUNK.format(n=min(CHUNK, changes - done)))
+    stab = _kernel(page, PY_STABILITY_END)
     stab_seconds = time.monotonic() - started
     _settle(page, quiet_ms=1000, timeout_ms=60_000)
     fresh = _kernel(page, PY_FRESH)

@@ -84,6 +84,7 @@ JS_SNAPSHOT = """(handle) => {
   for (const c of area.querySelectorAll('canvas')) {
     try { pictures.push(c.toDataURL()); } catch (e) { pictures.push(''); }
   }
+  for (const d of area.querySelectorAll('.cnnlab-picture svg')) pictures.push(d.outerHTML);
   const clone = area.cloneNode(true);
   clone.querySelectorAll('.widget-slider, .widget-readout, .widget-label, style, script')
        .forEach(e => e.remove());
@@ -224,7 +225,7 @@ def _move_and_check(page, handle, name: str, *, picture: bool = True):
     """Press ArrowRight on the handle (ArrowLeft if at the maximum); picture and text change."""
     before = handle.evaluate(JS_SNAPSHOT)
     if picture:
-        assert before["pictures"], "the explorer shows no picture (<img> or <canvas>) next to it"
+        assert before["pictures"], "the explorer shows no picture (<img>, <canvas>, <svg>) beside it"
     handle.focus()
     page.keyboard.press("ArrowRight")
     page.wait_for_timeout(300)

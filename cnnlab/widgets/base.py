@@ -6,7 +6,7 @@ every control, and on a change runs the hooks of the subclass::
     settings = self._settings()        # the controls' values, as a frozen dataclass
     readout = self._readout(settings)  # the output-size text with the formula filled in
     computed = self._compute(settings) # cnnlab calls only; returns {"result": ..., ...}
-    self._draw(computed)               # PNG bytes into the panels created once
+    self._draw(computed)               # pictures into the panels created once
 
 An impossible setting raises cnnlab's ``ValueError``; its sentence is shown in the message area
 (never a traceback), ``_clear()`` greys out what cannot be drawn, and the next valid setting
@@ -28,15 +28,17 @@ from typing import NamedTuple
 
 import ipywidgets as widgets
 import numpy as np
+from PIL import Image
 
 from ..shapes import explain_output_shape
 from .controls import ImageChoice, KernelChoice, conv_settings
+from .map_view import MapView
 from .pictures import COLORBAR_WIDTH, blank_svg, colorbar_html
 from .png import (
-    array_to_png,
     blank_png,
-    indices_png,
+    indices_image,
     reduction_for,
+    rgb_image,
     scale_for,
     shrunk_indices,
 )
@@ -143,23 +145,23 @@ def _section(title, children, columns, cell="280px"):
 
 
 class DrawnMap(NamedTuple):
-    """A map drawn as a palette PNG, with the colours used (``cmap`` None for RGB)."""
+    """A map drawn as a picture (Pillow image of mode "P", or "RGB"), with the colours used."""
 
-    png: bytes
-    cmap: str | None
+    image: Image.Image
+    cmap: str | None  # None for RGB
     limits: tuple
-    width: int
-    height: int
 
 
 def _draw_map(values, side, *, frame=None, **colours) -> DrawnMap:
     arr = np.asarray(values)
+    if arr.ndim == 3 and arr.shape[2] == 1:
+        arr = arr[:, :, 0]
     if arr.ndim != 2:
-        return DrawnMap(array_to_png(arr, side=side, frame=frame, **colours), None, (), 0, 0)
+        k, shrink = scale_for(arr.shape, side), reduction_for(arr.shape, side)
+        return DrawnMap(rgb_image(arr, scale=k, shrink=shrink, frame=frame), None, ())
     k, shrink = scale_for(arr.shape, side), reduction_for(arr.shape, side)
     idx, cmap, limits = shrunk_indices(arr, shrink, **colours)
-    png = indices_png(idx, cmap, scale=k, frame=frame, shrink=shrink)
-    return DrawnMap(png, cmap, limits, idx.shape[1] * k, idx.shape[0] * k)
+    return DrawnMap(indices_image(idx, cmap, scale=k, frame=frame, shrink=shrink), cmap, limits)
 
 
 @lru_cache(maxsize=16)
@@ -214,9 +216,10 @@ class Explorer(widgets.VBox, metaclass=_FinishedByTheBase):
     controls : dict of str -> ipywidgets.Widget
         The controls by name ("kernel size", "stride", "padding", ...). Set their ``.value``
         (or call :meth:`set`) to change what is shown.
-    panels : dict of str -> ipywidgets.Image or ipywidgets.HTML
-        The panels, created once and updated in place: PNG bytes in an ``Image``'s
-        ``.value``, SVG markup in an ``HTML``'s (the ``drawings``).
+    panels : dict of str -> MapView or ipywidgets.HTML
+        The panels, created once and updated in place: maps and images in a
+        :class:`~cnnlab.widgets.map_view.MapView` (``.value`` is the picture as PNG bytes),
+        SVG markup in an ``HTML``'s ``.value`` (the ``drawings``).
     captions : dict of str -> ipywidgets.HTML
         The caption above each panel.
     result : ndarray or None
@@ -279,7 +282,7 @@ class Explorer(widgets.VBox, metaclass=_FinishedByTheBase):
             if name in drawings:
                 image = widgets.HTML(layout=framed)
             else:
-                image = widgets.Image(format="png", layout=framed)
+                image = MapView(layout=framed)
             image.add_class("cnnlab-picture")
             caption = _caption(name)
             self.panels[name], self.captions[name] = image, caption
@@ -388,10 +391,6 @@ class Explorer(widgets.VBox, metaclass=_FinishedByTheBase):
         self._changed(None)
 
     # ---- drawing helpers ----------------------------------------------------------------
-    def _png(self, values, **kwargs) -> bytes:
-        """PNG bytes of an image or map, enlarged to about ``display_side`` pixels."""
-        return array_to_png(values, side=self.side, **kwargs)
-
     def _show_map(self, name, values, **colours):
         """Show an image or a map in panel ``name``, and its colour bar if the panel has one.
 
@@ -403,7 +402,7 @@ class Explorer(widgets.VBox, metaclass=_FinishedByTheBase):
             drawn = _drawn_map(values, self.side, tuple(sorted(colours.items())))
         else:
             drawn = _draw_map(values, self.side, **colours)
-        self.panels[name].value = drawn.png
+        self.panels[name].show(drawn.image)
         bar = self.colorbars.get(name)
         if bar is None:
             return

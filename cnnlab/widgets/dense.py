@@ -194,9 +194,9 @@ class FCExplorer(ImageExplorer):
 
     def _draw(self, c):
         s, shapes, x, pooled = c["settings"], c["shapes"], c["input"], c["result"]
-        self.panels["input"].value = self._png(x)
+        self._show_map("input", x)
         self.captions["input"].value = f"input {x.shape[0]}×{x.shape[1]}×1"
-        self.panels["filter 1 after ReLU and pooling"].value = self._png(pooled)
+        self._show_map("filter 1 after ReLU and pooling", pooled)
         self.captions[
             "filter 1 after ReLU and pooling"
         ].value = (

@@ -23,6 +23,7 @@ from PIL import Image
 from traitlets import TraitError
 
 from .base import Explorer
+from .map_view import MapView
 
 __all__ = [
     "DEFAULT_GRIDS",
@@ -33,6 +34,8 @@ __all__ = [
     "export_states",
 ]
 
+#: Widgets whose ``.value`` is a picture (PNG bytes), recorded as images.
+_PICTURES = widgets.Image | MapView
 #: Pixels of the longer side of the exported pictures (live explorers draw 512) ...
 EXPORT_SIDE = 256
 #: ... except where the picture is text: the sliding window's numbers must stay legible.
@@ -212,9 +215,9 @@ class _Layout:
             return self._control(name, widget)
         if isinstance(widget, widgets.Output | widgets.Valid):
             return None
-        if isinstance(widget, widgets.Image | widgets.HTML | widgets.HTMLMath | widgets.Label):
+        if isinstance(widget, _PICTURES | widgets.HTML | widgets.HTMLMath | widgets.Label):
             self.slots.append(widget)
-            kind = "image" if isinstance(widget, widgets.Image) else "html"
+            kind = "image" if isinstance(widget, _PICTURES) else "html"
             return {"kind": kind, "slot": len(self.slots) - 1, "style": self._style(widget)}
         if isinstance(widget, widgets.Box):
             box = "grid" if isinstance(widget, widgets.GridBox) else "column"
@@ -255,7 +258,7 @@ class _Layout:
         for widget in self.slots:
             if _hidden(widget) or not widget.value:
                 text = ""
-            elif isinstance(widget, widgets.Image):
+            elif isinstance(widget, _PICTURES):
                 text = _data_uri(widget.value, self.side)
             else:
                 text = widget.value

@@ -39,12 +39,14 @@ __all__ = [
     "blank_png",
     "color_indices",
     "enlarge",
+    "indices_image",
     "indices_png",
     "palette",
     "pil_font",
     "png_size",
     "reduce_mean",
     "reduction_for",
+    "rgb_image",
     "scale_for",
     "shrunk_indices",
 ]
@@ -298,20 +300,25 @@ def array_to_png(
     k = scale_for(arr.shape, side) if scale is None else check_int(scale, "scale")
     shrink = reduction_for(arr.shape, side) if scale is None else 1
     if is_rgb:
-        rgb = arr[:, :, :3]
-        if shrink > 1:
-            floats = as_float_array(rgb, "values") / (255.0 if rgb.dtype == np.uint8 else 1.0)
-            rgb = reduce_mean(floats, shrink)
-        if rgb.dtype != np.uint8:
-            rgb = (np.clip(as_float_array(rgb, "values"), 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
-        img = Image.fromarray(np.ascontiguousarray(enlarge(rgb, k)), "RGB")
-        if frame is not None:
-            _draw_frame(img, frame, k / shrink)
-        return _encode(img, compress_level)
+        return _encode(rgb_image(arr, scale=k, shrink=shrink, frame=frame), compress_level)
     idx, name, _ = shrunk_indices(arr, shrink, signed=signed, cmap=cmap, vmin=vmin, vmax=vmax)
     return indices_png(
         idx, name, scale=k, frame=frame, compress_level=compress_level, shrink=shrink
     )
+
+
+def rgb_image(values, *, scale=1, shrink=1, frame=None) -> Image.Image:
+    """An RGB image (floats in [0, 1] or uint8) as :func:`array_to_png` draws it, unencoded."""
+    rgb = np.asarray(values)[:, :, :3]
+    if shrink > 1:
+        floats = as_float_array(rgb, "values") / (255.0 if rgb.dtype == np.uint8 else 1.0)
+        rgb = reduce_mean(floats, shrink)
+    if rgb.dtype != np.uint8:
+        rgb = (np.clip(as_float_array(rgb, "values"), 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
+    img = Image.fromarray(np.ascontiguousarray(enlarge(rgb, int(scale))), "RGB")
+    if frame is not None:
+        _draw_frame(img, frame, int(scale) / int(shrink))
+    return img
 
 
 def shrunk_indices(values, shrink, **colours):
@@ -347,11 +354,17 @@ def indices_png(indices, cmap, *, scale=1, frame=None, compress_level=1, shrink=
     >>> png_size(indices_png(idx, cmap, scale=3)), limits
     ((6, 3), (0.0, 1.0))
     """
+    img = indices_image(indices, cmap, scale=scale, frame=frame, shrink=shrink)
+    return _encode(img, compress_level)
+
+
+def indices_image(indices, cmap, *, scale=1, frame=None, shrink=1) -> Image.Image:
+    """What :func:`indices_png` encodes: a palette image, enlarged, the frame drawn in."""
     img = Image.fromarray(enlarge(np.asarray(indices, np.uint8), int(scale)), "P")
     img.putpalette(palette(cmap))
     if frame is not None:  # in cells of the array before it was shrunk by ``shrink``
         _draw_frame(img, frame, int(scale) / int(shrink), colors=_dark_light(cmap))
-    return _encode(img, compress_level)
+    return img
 
 
 def blank_png(width=DISPLAY_SIDE, height=DISPLAY_SIDE, text="") -> bytes:
