@@ -225,7 +225,9 @@ def _move_and_check(page, handle, name: str, *, picture: bool = True):
     """Press ArrowRight on the handle (ArrowLeft if at the maximum); picture and text change."""
     before = handle.evaluate(JS_SNAPSHOT)
     if picture:
-        assert before["pictures"], "the explorer shows no picture (<img>, <canvas>, <svg>) beside it"
+        assert before["pictures"], (
+            "the explorer shows no picture (<img>, <canvas>, <svg>) beside it"
+        )
     handle.focus()
     page.keyboard.press("ArrowRight")
     page.wait_for_timeout(300)
