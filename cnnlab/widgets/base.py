@@ -32,6 +32,16 @@ from PIL import Image
 
 from ..shapes import explain_output_shape
 from .controls import ImageChoice, KernelChoice, conv_settings
+from .layout import (
+    CONTROLS_WIDTH,
+    EXPLORER_CSS,
+    FIRST_CONTROLS,
+    LAST_CONTROLS,
+    ONE_COLUMN_MAX,
+    caption,
+    control_grid,
+    section,
+)
 from .map_view import MapView
 from .pictures import COLORBAR_WIDTH, blank_svg, colorbar_html
 from .png import (
@@ -44,104 +54,17 @@ from .png import (
 )
 from .settings import ConvSettings, FrozenArray
 
+#: Default ``display_side`` of the explorers: about the size a panel is displayed at 1280×720
+#: beside the controls (225-350 px), so a 512×512 image is sent as 256×256 block means.
+PANEL_SIDE = 320
+
 __all__ = [
     "DrawnMap",
     "Explorer",
     "ImageExplorer",
     "ImageKernelExplorer",
     "ImageKernelSettings",
-    "section_heading",
 ]
-
-# The shared sliders come first in every explorer, in the same places; file choosers last.
-_FIRST = ("kernel size", "stride", "padding", "padding preset", "padding mode", "dilation")
-_LAST = ("image", "upload", "kernel", "custom kernel")
-# Projector layout (1280×720): controls in a column beside the pictures, every picture at
-# most as tall as the window leaves room for, text of at least 16 px, no label cut off.
-#: Default ``display_side`` of the explorers: about the size a panel is displayed at 1280×720
-#: beside the controls (225-350 px), so a 512×512 image is sent as 256×256 block means.
-PANEL_SIDE = 320
-# More controls than this (the grid's cells), or any sections, take two columns.
-_ONE_COLUMN = 12
-#: Width of the controls column: one column of controls, two (explorers with sections).
-CONTROLS_WIDTH = ("400px", "620px")
-_CSS = """<style>
-.cnnlab-explorer {
-  --jp-widgets-font-size: 17px;
-  --jp-widgets-inline-height: 34px;
-  --jp-widgets-slider-handle-size: 18px;
-}
-.cnnlab-explorer .widget-label, .cnnlab-explorer .widget-readout,
-.cnnlab-explorer .widget-toggle-button, .cnnlab-explorer .widget-button,
-.cnnlab-explorer .widget-dropdown select, .cnnlab-explorer textarea,
-.cnnlab-explorer .widget-upload {
-  font-size: 17px;
-}
-.cnnlab-explorer .widget-readout { min-width: 44px; font-weight: bold; }
-.cnnlab-explorer .cnnlab-caption { font-size: 18px; font-weight: bold; text-align: center; }
-.cnnlab-explorer .widget-toggle-buttons { flex-wrap: wrap; height: auto; row-gap: 4px; }
-.cnnlab-explorer .widget-toggle-buttons .widget-toggle-button {
-  width: auto !important; min-width: 56px; padding: 0 10px; overflow: visible;
-}
-.cnnlab-explorer .widget-toggle-buttons .widget-label { flex: 0 0 auto; }
-.cnnlab-explorer .widget-hslider { flex-wrap: wrap; height: auto; }
-.cnnlab-explorer .widget-hslider .slider-container { flex: 1 1 120px; min-width: 120px; }
-.cnnlab-explorer .cnnlab-picture img, .cnnlab-explorer img.cnnlab-picture {
-  max-height: calc(100vh - 250px); object-fit: contain;
-}
-.cnnlab-explorer .cnnlab-picture svg { max-height: calc(100vh - 250px); }
-.cnnlab-explorer .cnnlab-picture .widget-html-content { line-height: normal; }
-</style>"""
-
-
-def _caption(text=""):
-    w = widgets.HTML(value=html.escape(text))
-    w.add_class("cnnlab-caption")
-    return w
-
-
-def _control_grid(children, columns, cell="280px"):
-    return widgets.GridBox(
-        children,
-        layout=widgets.Layout(
-            grid_template_columns=f"repeat({columns}, minmax({cell}, 1fr))",
-            grid_gap="6px 18px",
-            width="100%",
-        ),
-    )
-
-
-def section_heading(title) -> str:
-    """The HTML of a section's title (set a section's ``children[0].value`` to change it).
-
-    Parameters
-    ----------
-    title : str
-        Plain text (escaped).
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> section_heading("pooling <2×2>")
-    '<div style="font-size:19px;font-weight:bold;margin:0 0 4px 0">pooling &lt;2×2&gt;</div>'
-    """
-    return (
-        f'<div style="font-size:19px;font-weight:bold;margin:0 0 4px 0">{html.escape(title)}</div>'
-    )
-
-
-def _section(title, children, columns, cell="280px"):
-    """Controls that belong to one layer, in a framed box with a title."""
-    heading = widgets.HTML(value=section_heading(title))
-    return widgets.VBox(
-        [heading, _control_grid(children, columns, cell)],
-        layout=widgets.Layout(
-            border="2px solid #0072B2", padding="2px 10px", margin="6px 0 2px 0", width="100%"
-        ),
-    )
 
 
 class DrawnMap(NamedTuple):
@@ -284,8 +207,8 @@ class Explorer(widgets.VBox, metaclass=_FinishedByTheBase):
             else:
                 image = MapView(layout=framed)
             image.add_class("cnnlab-picture")
-            caption = _caption(name)
-            self.panels[name], self.captions[name] = image, caption
+            label = caption(name)
+            self.panels[name], self.captions[name] = image, label
             shown = image
             if name in colorbars:  # the bar beside the map, as tall as the map
                 image.layout.width = f"calc(100% - {COLORBAR_WIDTH} - 6px)"
@@ -300,7 +223,7 @@ class Explorer(widgets.VBox, metaclass=_FinishedByTheBase):
                 )
             boxes.append(
                 widgets.VBox(
-                    [caption, shown],
+                    [label, shown],
                     layout=widgets.Layout(width=width, margin="0 1% 0 0", align_items="center"),
                 )
             )
@@ -314,8 +237,8 @@ class Explorer(widgets.VBox, metaclass=_FinishedByTheBase):
         if self.main_panel is not None:
             self.panels[self.main_panel].add_class("cnnlab-main-picture")
         boxed = [n for _, names in sections for n in names]
-        first = [n for n in _FIRST if n in self.controls and n not in boxed]
-        last = [n for n in _LAST if n in self.controls and n not in boxed]
+        first = [n for n in FIRST_CONTROLS if n in self.controls and n not in boxed]
+        last = [n for n in LAST_CONTROLS if n in self.controls and n not in boxed]
         order = first + [n for n in self.controls if n not in first + last + boxed] + last
         cells = {n: self.controls[n] for n in order}
         # the upload button sits beside the title: one row less above the sliders
@@ -333,18 +256,18 @@ class Explorer(widgets.VBox, metaclass=_FinishedByTheBase):
             for n in group[1:]:
                 cells.pop(n)
         if boxes:  # beside the pictures: one column of controls, two for sections or many
-            many = sections or len(cells) + len(boxed) > _ONE_COLUMN
+            many = sections or len(cells) + len(boxed) > ONE_COLUMN_MAX
             columns, cell = (2 if many else 1), "0"
         else:
             cell = "280px"
-        grid = _control_grid(list(cells.values()), columns, cell)
+        grid = control_grid(list(cells.values()), columns, cell)
         #: The titled boxes of controls (``sections``), by title.
         self.sections = {
-            title: _section(title, [self.controls[n] for n in names], columns, cell)
+            title: section(title, [self.controls[n] for n in names], columns, cell)
             for title, names in sections
         }
         header = widgets.HTML(
-            value=_CSS + f'<div style="font-size:24px;font-weight:bold;margin:4px 0">'
+            value=EXPLORER_CSS + f'<div style="font-size:24px;font-weight:bold;margin:4px 0">'
             f"{html.escape(self.title)}</div>"
         )
         if upload is not None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ..kernels import KERNELS
 from ..pool import pool2d
 from ..shapes import explain_output_shape, output_shape
-from .base import ImageExplorer, section_heading
+from .base import ImageExplorer
 from .controls import (
     FIXED_SIZE_KERNELS,
     KernelChoice,
@@ -17,6 +17,7 @@ from .controls import (
     toggle,
 )
 from .conv import frozen_feature_map
+from .layout import section_heading
 from .settings import ConvSettings, FrozenArray
 
 __all__ = ["PoolExplorer", "PoolSettings", "pool_explorer"]
