@@ -34,6 +34,7 @@ from cnnlab.shapes import explain_output_size as size_formula
 from cnnlab.widgets import (
     ConvSettings,
     activation_explorer,
+    choices,
     conv_controls,
     conv_explorer,
     conv_settings,
@@ -45,7 +46,6 @@ from cnnlab.widgets import (
     step_explorer,
     window_svg,
 )
-from cnnlab.widgets import controls as widget_controls
 
 SMALL = np.random.default_rng(7).random((9, 11)).astype(np.float32)  # rows != columns
 KERNEL_SIZES = range(1, 12)  # the "kernel size" slider: 1..11
@@ -407,7 +407,7 @@ def test_uploads_rgba_huge_broken_and_too_large(monkeypatch):
 
     upload(ex, b"this is not an image", "notes.txt")
     assert "is not an image file" in ex.message and ex.result is None
-    monkeypatch.setattr(widget_controls, "MAX_UPLOAD_PIXELS", 1000)
+    monkeypatch.setattr(choices, "MAX_UPLOAD_PIXELS", 1000)
     upload(ex, png_bytes(Image.new("L", (50, 50))), "big.png")
     assert ex.message.startswith("upload: 'big.png' is 50×50 pixels, more than the 1,000")
     ex.set(image="camera")

@@ -20,7 +20,7 @@ explorer                          notebooks                  module
 :class:`ModelExplorer`            11, 12                     :mod:`.model`
 ================================  =========================  ========================
 
-Each keeps controls (:mod:`.controls`), compute (the cnnlab core, cached on frozen settings,
+Each keeps controls (:mod:`.controls`, menus :mod:`.choices`), compute (the cnnlab core, cached on frozen settings,
 :mod:`.settings`) and drawing apart, and exposes what it shows for tests and notebooks:
 
 * ``.controls``: dict of the controls by name ("kernel size", "stride", "padding", ...);
@@ -70,17 +70,16 @@ from __future__ import annotations
 from .activation import ActivationExplorer, activation_explorer
 from .backprop import BackpropExplorer, backprop_explorer
 from .base import Explorer, ImageExplorer, ImageKernelExplorer, ImageKernelSettings
-from .cnn import CNNExplorer, cnn_explorer
-from .controls import (
+from .choices import (
     CUSTOM,
     FIXED_SIZE_KERNELS,
     MAX_UPLOAD_PIXELS,
     ImageChoice,
     KernelChoice,
-    conv_controls,
-    conv_settings,
     kernel_sizes,
 )
+from .cnn import CNNExplorer, cnn_explorer
+from .controls import conv_controls, conv_settings
 from .conv import ConvExplorer, conv_explorer, conv_feature_map
 from .dense import FCExplorer, fc_explorer
 from .dropout import DropoutExplorer, dropout_explorer
@@ -88,7 +87,7 @@ from .filter import FilterExplorer, filter_explorer
 from .model import ModelExplorer, model_explorer
 from .pool import PoolExplorer, pool_explorer
 from .progress import progress_callback
-from .settings import ConvSettings, FrozenArray
+from .settings import ConvSettings, ConvStart, FrozenArray
 from .step import StepExplorer, step_explorer
 from .transpose import TransposeExplorer, transpose_explorer
 
@@ -101,6 +100,7 @@ __all__ = [
     "CNNExplorer",
     "ConvExplorer",
     "ConvSettings",
+    "ConvStart",
     "DropoutExplorer",
     "Explorer",
     "FCExplorer",

@@ -8,9 +8,10 @@ import numpy as np
 
 from ..activations import ACTIVATIONS, softplus
 from .base import ImageKernelExplorer, ImageKernelSettings
-from .controls import conv_controls, float_slider, toggle
+from .controls import float_slider, toggle
 from .conv import feature_map
 from .pictures import Histogram
+from .settings import ConvStart, starts_from_conv
 
 __all__ = ["ActivationExplorer", "ActivationSettings", "activation_explorer"]
 
@@ -40,15 +41,12 @@ class ActivationExplorer(ImageKernelExplorer):
 
     Parameters
     ----------
-    image : str or ndarray, default "camera"
-    kernel : str or ndarray, default "sobel vertical"
-    kernel_size, stride, padding :
-        Initial values for the convolution.
+    image, kernel, kernel_size, stride, padding, display_side :
+        The image, the kernel and the convolution's first slider values, as for
+        :class:`~cnnlab.widgets.ConvExplorer` (:class:`~cnnlab.widgets.settings.ConvStart`).
     activation : {"relu", "softplus", "sigmoid", "tanh"}, default "relu"
     beta : float, default 1.0
         Softplus sharpness (:func:`cnnlab.softplus`).
-    display_side : int, optional
-        Pixels of the longer side of the image panels (default :data:`~cnnlab.widgets.base.PANEL_SIDE`, 320: about their displayed size; larger arrays are sent as block means); smaller renders faster.
 
     Attributes
     ----------
@@ -65,18 +63,9 @@ class ActivationExplorer(ImageKernelExplorer):
     title = "Activation explorer"
     main_panel = "after activation"
 
-    def __init__(
-        self,
-        image="camera",
-        kernel="sobel vertical",
-        *,
-        kernel_size=3,
-        stride=1,
-        padding=0,
-        activation="relu",
-        beta=1.0,
-        display_side=None,
-    ):
+    @starts_from_conv
+    def __init__(self, *args, activation="relu", beta=1.0, **start):
+        start = ConvStart(*args, **start)
         if activation not in ACTIVATIONS:
             raise ValueError(f"activation must be one of {tuple(ACTIVATIONS)}; got {activation!r}.")
         own = {
@@ -88,12 +77,9 @@ class ActivationExplorer(ImageKernelExplorer):
         panels = {"feature map": "48%", "after activation": "48%", _HISTOGRAMS: "48%"}
         self._histogram = Histogram(rows=2)  # about the size it is shown at
         super().__init__(
-            image,
-            kernel,
-            conv_controls(kernel_size, stride, padding),
+            start,
             own,
             panels,
-            display_side=display_side,
             colorbars=("feature map", "after activation"),
             drawings=(_HISTOGRAMS,),
         )

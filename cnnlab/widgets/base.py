@@ -20,18 +20,16 @@ adds the kernel menu and the convolution sliders, whose "kernel size" follows th
 from __future__ import annotations
 
 import html
+import inspect
 import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import NamedTuple
 
 import ipywidgets as widgets
-import numpy as np
-from PIL import Image
 
 from ..shapes import explain_output_shape
-from .controls import ImageChoice, KernelChoice, conv_settings
+from .choices import ImageChoice, KernelChoice
+from .controls import conv_controls, conv_settings
 from .layout import (
     CONTROLS_WIDTH,
     EXPLORER_CSS,
@@ -44,14 +42,7 @@ from .layout import (
 )
 from .map_view import MapView
 from .pictures import COLORBAR_WIDTH, blank_svg, colorbar_html
-from .png import (
-    blank_png,
-    indices_image,
-    reduction_for,
-    rgb_image,
-    scale_for,
-    shrunk_indices,
-)
+from .png import blank_png, draw_map, drawn_map
 from .settings import ConvSettings, FrozenArray
 
 #: Default ``display_side`` of the explorers: about the size a panel is displayed at 1280×720
@@ -59,37 +50,11 @@ from .settings import ConvSettings, FrozenArray
 PANEL_SIDE = 320
 
 __all__ = [
-    "DrawnMap",
     "Explorer",
     "ImageExplorer",
     "ImageKernelExplorer",
     "ImageKernelSettings",
 ]
-
-
-class DrawnMap(NamedTuple):
-    """A map drawn as a picture (Pillow image of mode "P", or "RGB"), with the colours used."""
-
-    image: Image.Image
-    cmap: str | None  # None for RGB
-    limits: tuple
-
-
-def _draw_map(values, side, *, frame=None, **colours) -> DrawnMap:
-    arr = np.asarray(values)
-    if arr.ndim == 3 and arr.shape[2] == 1:
-        arr = arr[:, :, 0]
-    if arr.ndim != 2:
-        k, shrink = scale_for(arr.shape, side), reduction_for(arr.shape, side)
-        return DrawnMap(rgb_image(arr, scale=k, shrink=shrink, frame=frame), None, ())
-    k, shrink = scale_for(arr.shape, side), reduction_for(arr.shape, side)
-    idx, cmap, limits = shrunk_indices(arr, shrink, **colours)
-    return DrawnMap(indices_image(idx, cmap, scale=k, frame=frame, shrink=shrink), cmap, limits)
-
-
-@lru_cache(maxsize=16)
-def _drawn_map(values: FrozenArray, side: int, colours: tuple) -> DrawnMap:
-    return _draw_map(values.array, side, **dict(colours))
 
 
 class _FinishedByTheBase(type(widgets.VBox)):
@@ -169,6 +134,14 @@ class Explorer(widgets.VBox, metaclass=_FinishedByTheBase):
     """
 
     title = ""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # help(cls) and Jupyter's tooltip: the constructor's parameters, not the metaclass's
+        # (*args, **kwargs)
+        parameters = list(inspect.signature(cls.__init__).parameters.values())[1:]
+        cls.__signature__ = inspect.Signature(parameters)
+
     #: The panel that shows the result (kept in view beside the sliders); default: the first
     #: panel with a colour bar, else the first panel.
     main_panel = None
@@ -322,9 +295,9 @@ class Explorer(widgets.VBox, metaclass=_FinishedByTheBase):
         ``vmax``, ``frame``) as for :func:`cnnlab.widgets.png.array_to_png`.
         """
         if isinstance(values, FrozenArray):
-            drawn = _drawn_map(values, self.side, tuple(sorted(colours.items())))
+            drawn = drawn_map(values, self.side, tuple(sorted(colours.items())))
         else:
-            drawn = _draw_map(values, self.side, **colours)
+            drawn = draw_map(values, self.side, **colours)
         self.panels[name].show(drawn.image)
         bar = self.colorbars.get(name)
         if bar is None:
@@ -374,6 +347,7 @@ class Explorer(widgets.VBox, metaclass=_FinishedByTheBase):
 
         Examples
         --------
+        >>> import numpy as np
         >>> from cnnlab.widgets import conv_explorer
         >>> ex = conv_explorer(np.eye(8), kernel="box blur")
         >>> with ex.hold():
@@ -403,6 +377,7 @@ class Explorer(widgets.VBox, metaclass=_FinishedByTheBase):
 
         Examples
         --------
+        >>> import numpy as np
         >>> from cnnlab.widgets import conv_explorer
         >>> conv_explorer(np.eye(8), kernel="box blur").set(kernel_size=3, padding="same").result.shape
         (8, 8)
@@ -547,23 +522,27 @@ class ImageKernelExplorer(ImageExplorer):
 
     Parameters
     ----------
-    image, kernel :
-        The initial choices (:class:`ImageChoice`, :class:`KernelChoice`).
-    structure : dict
-        The sliders of the convolution (:func:`conv_controls`).
+    start : ConvStart
+        The image, the kernel, the sliders' first values and the panels' resolution.
     own_controls : dict
         The subclass's own controls.
     panels, **layout :
         As for :class:`Explorer`.
+    conv_options :
+        More for :func:`conv_controls` (e.g. ``dilation=1``).
 
     The "kernel size" slider follows the chosen kernel (:meth:`KernelChoice.fit_slider`);
     :meth:`_image_kernel` reads an :class:`ImageKernelSettings`.
     """
 
-    def __init__(self, image, kernel, structure, own_controls, panels, **layout):
-        self.kernel_choice = KernelChoice(kernel)
+    def __init__(self, start, own_controls, panels, *, conv_options=None, **layout):
+        self.kernel_choice = KernelChoice(start.kernel)
+        structure = conv_controls(
+            start.kernel_size, start.stride, start.padding, **(conv_options or {})
+        )
         controls = {**self.kernel_choice.controls, **structure, **own_controls}
-        super().__init__(image, controls, panels, **layout)
+        layout.setdefault("display_side", start.display_side)
+        super().__init__(start.image, controls, panels, **layout)
 
     def _react(self, change):
         self.kernel_choice.fit_slider(self.controls["kernel size"], change)

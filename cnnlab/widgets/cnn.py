@@ -18,7 +18,7 @@ import ipywidgets as widgets
 from .._validate import describe
 from ..shapes import explain_output_shape
 from .base import Explorer
-from .controls import conv_controls, conv_settings, dropdown, float_slider, slider
+from .controls import conv_settings, dropdown, float_slider, slider, training_conv_controls
 from .filter import FilterExplorer, filter_explorer
 from .progress import progress_callback
 
@@ -193,15 +193,7 @@ class CNNExplorer(Explorer):
         self.num_classes = int(num_classes)
         self.keras = bool(keras)
         self.model = None
-        structure = conv_controls(
-            kernel_size,
-            stride,
-            padding,
-            kernel_sizes=(1, 9),
-            strides=(1, 4),
-            paddings=(0, 4),
-            continuous_update=False,
-        )
+        structure = training_conv_controls(kernel_size, stride, padding)
         filter_options = [4, 8, 16, 32, 64]
         if filters not in filter_options:
             raise ValueError(f"filters must be one of {filter_options}; got {describe(filters)}.")

@@ -11,10 +11,9 @@ from ..images import to_gray
 from ..padding import pad2d
 from ..shapes import explain_output_shape, output_shape, resolve_padding
 from .base import ImageKernelExplorer
-from .controls import conv_controls
 from .pictures import blank_svg, grid_svg
 from .png import array_to_png
-from .settings import PADDING_MODES, ConvSettings, FrozenArray
+from .settings import PADDING_MODES, ConvSettings, ConvStart, FrozenArray, starts_from_conv
 
 __all__ = [
     "ConvExplorer",
@@ -172,27 +171,13 @@ class ConvExplorer(ImageKernelExplorer):
 
     title = "Convolution explorer"
 
-    def __init__(
-        self,
-        image="camera",
-        kernel="sobel vertical",
-        *,
-        kernel_size=3,
-        stride=1,
-        padding=0,
-        dilation=1,
-        padding_mode="zero",
-        display_side=None,
-    ):
+    @starts_from_conv
+    def __init__(self, *args, dilation=1, padding_mode="zero", **start):
         super().__init__(
-            image,
-            kernel,
-            conv_controls(
-                kernel_size, stride, padding, dilation=dilation, padding_mode=padding_mode
-            ),
+            ConvStart(*args, **start),
             {},
             {"input (gray, padded)": "36%", "kernel": "22%", "feature map": "39%"},
-            display_side=display_side,
+            conv_options={"dilation": dilation, "padding_mode": padding_mode},
             colorbars=("feature map",),
             drawings=("kernel",),
         )

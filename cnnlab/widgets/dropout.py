@@ -8,8 +8,9 @@ import ipywidgets as widgets
 
 from ..fully_connected import dropout
 from .base import ImageKernelExplorer, ImageKernelSettings
-from .controls import conv_controls, float_slider, toggle
+from .controls import float_slider, toggle
 from .conv import feature_map
+from .settings import ConvStart, starts_from_conv
 
 __all__ = ["DropoutExplorer", "DropoutSettings", "dropout_explorer"]
 
@@ -33,16 +34,13 @@ class DropoutExplorer(ImageKernelExplorer):
 
     Parameters
     ----------
-    image : str or ndarray, default "camera"
-    kernel : str or ndarray, default "sobel vertical"
-    kernel_size, stride, padding :
-        Initial values for the convolution.
+    image, kernel, kernel_size, stride, padding, display_side :
+        The image, the kernel and the convolution's first slider values, as for
+        :class:`~cnnlab.widgets.ConvExplorer` (:class:`~cnnlab.widgets.settings.ConvStart`).
     rate : float, default 0.5
     training : bool, default True
     seed : int, default 0
         Seed of the first mask; the button moves on to the next seed.
-    display_side : int, optional
-        Pixels of the longer side of the image panels (default :data:`~cnnlab.widgets.base.PANEL_SIDE`, 320: about their displayed size; larger arrays are sent as block means); smaller renders faster.
 
     Attributes
     ----------
@@ -61,19 +59,9 @@ class DropoutExplorer(ImageKernelExplorer):
     title = "Dropout explorer"
     main_panel = "after dropout"
 
-    def __init__(
-        self,
-        image="camera",
-        kernel="sobel vertical",
-        *,
-        kernel_size=3,
-        stride=1,
-        padding=0,
-        rate=0.5,
-        training=True,
-        seed=0,
-        display_side=None,
-    ):
+    @starts_from_conv
+    def __init__(self, *args, rate=0.5, training=True, seed=0, **start):
+        start = ConvStart(*args, **start)
         self.seed = int(seed)
         phase = "training" if training else "inference"
         own = {
@@ -84,12 +72,9 @@ class DropoutExplorer(ImageKernelExplorer):
             ),
         }
         super().__init__(
-            image,
-            kernel,
-            conv_controls(kernel_size, stride, padding),
+            start,
             own,
             {"feature map": "32%", "mask (white = kept)": "31%", "after dropout": "32%"},
-            display_side=display_side,
             colorbars=("feature map", "after dropout"),
         )
 

@@ -13,7 +13,8 @@ from .._validate import describe
 from ..conv import conv2d
 from ..shapes import explain_output_shape
 from .base import Explorer
-from .controls import STYLE, KernelChoice, conv_controls, conv_settings, slider
+from .choices import KernelChoice
+from .controls import STYLE, conv_settings, slider, training_conv_controls
 from .pictures import TrainingCurve, blank_svg, grid_svg
 from .settings import ConvSettings, FrozenArray
 
@@ -135,15 +136,7 @@ class FilterExplorer(Explorer):
             raise ValueError(f"steps must be one of {_STEP_OPTIONS}; got {describe(steps)}.")
         self.target_choice = KernelChoice(target, fixed_label="your target")
         self.target_choice.controls["kernel"].description = "target filter"
-        structure = conv_controls(
-            kernel_size,
-            stride,
-            padding,
-            kernel_sizes=(1, 9),
-            strides=(1, 4),
-            paddings=(0, 4),
-            continuous_update=False,
-        )
+        structure = training_conv_controls(kernel_size, stride, padding)
         frame = slider("training frame", 0, 0, 0)
         play = widgets.Play(value=0, min=0, max=0, interval=int(interval), description="play")
         self._link = widgets.link((play, "value"), (frame, "value"))

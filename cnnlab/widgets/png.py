@@ -25,6 +25,7 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import matplotlib as mpl
 import numpy as np
@@ -32,8 +33,12 @@ from PIL import Image, ImageDraw, ImageFont
 
 from .._validate import as_float_array, check_int, describe
 from ..plotting import HIGHLIGHT, cmap_for, display_limits
+from .settings import FrozenArray
 
 __all__ = [
+    "DrawnMap",
+    "draw_map",
+    "drawn_map",
     "DISPLAY_SIDE",
     "array_to_png",
     "blank_png",
@@ -386,3 +391,30 @@ def blank_png(width=DISPLAY_SIDE, height=DISPLAY_SIDE, text="") -> bytes:
             anchor="mm",
         )
     return _encode(img)
+
+
+class DrawnMap(NamedTuple):
+    """A map drawn as a picture (Pillow image of mode "P", or "RGB"), with the colours used."""
+
+    image: Image.Image
+    cmap: str | None  # None for RGB
+    limits: tuple
+
+
+def draw_map(values, side, *, frame=None, **colours) -> DrawnMap:
+    """An image (RGB) or a map (colour-mapped) drawn at about ``side`` pixels, frame drawn in."""
+    arr = np.asarray(values)
+    if arr.ndim == 3 and arr.shape[2] == 1:
+        arr = arr[:, :, 0]
+    if arr.ndim != 2:
+        k, shrink = scale_for(arr.shape, side), reduction_for(arr.shape, side)
+        return DrawnMap(rgb_image(arr, scale=k, shrink=shrink, frame=frame), None, ())
+    k, shrink = scale_for(arr.shape, side), reduction_for(arr.shape, side)
+    idx, cmap, limits = shrunk_indices(arr, shrink, **colours)
+    return DrawnMap(indices_image(idx, cmap, scale=k, frame=frame, shrink=shrink), cmap, limits)
+
+
+@lru_cache(maxsize=16)
+def drawn_map(values: FrozenArray, side: int, colours: tuple) -> DrawnMap:
+    """:func:`draw_map` cached by content, for panels that often stay the same."""
+    return draw_map(values.array, side, **dict(colours))

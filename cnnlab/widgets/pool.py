@@ -8,14 +8,8 @@ from ..kernels import KERNELS
 from ..pool import pool2d
 from ..shapes import explain_output_shape, output_shape
 from .base import ImageExplorer
-from .controls import (
-    FIXED_SIZE_KERNELS,
-    KernelChoice,
-    conv_controls,
-    conv_settings,
-    preset_tooltip,
-    toggle,
-)
+from .choices import FIXED_SIZE_KERNELS, KernelChoice
+from .controls import conv_controls, conv_settings, preset_tooltip, toggle
 from .conv import frozen_feature_map
 from .layout import section_heading
 from .settings import ConvSettings, FrozenArray

@@ -7,19 +7,23 @@ cached with :func:`functools.lru_cache` (a feature map is computed once per imag
 
 * :class:`ConvSettings`: kernel size, stride, padding, dilation and padding mode of one layer;
 * :class:`FrozenArray`: an array made read-only and hashable by its content, so images and
-  kernels can be part of a settings value.
+  kernels can be part of a settings value;
+* :class:`ConvStart`: what an explorer of one convolution starts from (the shared part of
+  their signatures, :func:`starts_from_conv`).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import inspect
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..shapes import PADDING_PRESETS
 
-__all__ = ["PADDING_MODES", "ConvSettings", "FrozenArray"]
+__all__ = ["PADDING_MODES", "ConvSettings", "ConvStart", "FrozenArray", "starts_from_conv"]
 
 #: Padding-mode menu: label -> mode of :func:`cnnlab.pad2d`.
 PADDING_MODES = {"zero": "constant", "reflect": "reflect", "replicate": "replicate"}
@@ -122,3 +126,56 @@ class FrozenArray:
 
     def __hash__(self):
         return hash(self.digest)
+
+
+@dataclass(frozen=True)
+class ConvStart:
+    """How an explorer of one convolution starts: the shared part of those explorers' signatures.
+
+    Parameters
+    ----------
+    image : str or ndarray, default "camera"
+        A bundled picture's name or an array (:class:`~cnnlab.widgets.choices.ImageChoice`).
+    kernel : str or ndarray, default "sobel vertical"
+        A named kernel or an array (:class:`~cnnlab.widgets.choices.KernelChoice`).
+    kernel_size, stride, padding :
+        First values of the convolution's sliders (padding: a number or "valid", "same",
+        "full").
+    display_side : int, optional
+        Pixels of the longer side of the image panels (default :data:`cnnlab.widgets.base.PANEL_SIDE`, about their
+        displayed size; larger arrays are sent as block means); smaller renders faster.
+    """
+
+    image: object = "camera"
+    kernel: object = "sobel vertical"
+    kernel_size: int = 3
+    stride: int = 1
+    padding: int | str = 0
+    display_side: int | None = None
+
+
+def starts_from_conv(init):
+    """Decorate ``__init__(self, *args, <own keyword-only parameters>, **start)``.
+
+    The explorer builds ``ConvStart(*args, **start)``; ``help()`` and Jupyter's tooltip show
+    :class:`ConvStart`'s parameters in place of ``*args`` and ``**start``.
+    """
+    own = inspect.signature(init)
+    self_parameter, *rest = own.parameters.values()
+    shared = list(inspect.signature(ConvStart).parameters.values())
+    first = [p.replace(kind=p.POSITIONAL_OR_KEYWORD) for p in shared[:2]]
+    keywords = [p.replace(kind=p.KEYWORD_ONLY) for p in shared[2:]]
+    extra = [p for p in rest if p.kind is p.KEYWORD_ONLY]
+    shown = own.replace(parameters=[self_parameter, *first, *keywords, *extra])
+
+    @functools.wraps(init)
+    def checked(self, *args, **kwargs):
+        try:
+            shown.bind(self, *args, **kwargs)
+        except TypeError as err:
+            names = ", ".join(list(shown.parameters)[1:])
+            raise TypeError(f"{type(self).__name__}: {err}; its parameters: {names}.") from None
+        init(self, *args, **kwargs)
+
+    checked.__signature__ = shown
+    return checked

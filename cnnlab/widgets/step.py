@@ -13,7 +13,8 @@ from ..lessons.sliding_window import SlidingWindow, example_6x6
 from ..plotting import sliding_window_panels
 from ..shapes import explain_output_shape
 from .base import Explorer
-from .controls import STYLE, KernelChoice, conv_controls, conv_settings
+from .choices import KernelChoice
+from .controls import STYLE, conv_controls, conv_settings
 from .pictures import blank_svg
 from .settings import ConvSettings, FrozenArray
 from .window_svg import sliding_window_svg
