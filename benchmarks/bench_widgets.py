@@ -1,10 +1,11 @@
-"""How long the explorers take from a slider change to new pixels (compute + PNG bytes).
+"""How long the explorers take from a slider change to new pictures (compute + what is sent).
 
 Run with ``.venv/bin/python benchmarks/bench_widgets.py`` (add ``--quick`` for a smaller grid).
 For every explorer on the 512x512 camera image it walks the "kernel size" slider through 1-11,
 for each size the "stride" slider through 1-4, and for each stride the "padding" slider through
 0-5 and the presets valid/same/full, one change at a time as a learner would, and times each
-change: the callback recomputes with the cnnlab core and encodes the new panel images. The
+change: the callback recomputes with the cnnlab core and fills the panels (canvas pixels for the
+maps, SVG/HTML for the small pictures), i.e. everything the kernel does before sending. The
 step-through explorer is timed on its 6x6 grid: moving the window (position slider) and changing
 its structure (kernel size, stride, padding); the pooling explorer also through the sliders of the
 convolution that feeds it.
@@ -44,24 +45,30 @@ from cnnlab.widgets.pictures import Histogram, colorbar_html
 PADDINGS = [0, 1, 2, 3, 4, 5, "valid", "same", "full"]
 
 
-def panel_bytes(explorer):
-    return sum(len(p.value) for p in explorer.panels.values())
+def _shown(panel):
+    """What a panel holds: a canvas panel's picture number, a drawing's markup."""
+    return panel.serial if hasattr(panel, "serial") else panel.value
+
+
+def _sent(panel):
+    """Bytes a panel sends to the browser: a canvas panel's pixels, a drawing's markup."""
+    return len(panel.data) if hasattr(panel, "data") else len(panel.value)
 
 
 def timed_change(explorer, name, value, times, sizes, errors):
-    """Set one control and record the time until its panels hold new PNG bytes.
+    """Set one control and record the time until its panels hold the new pictures.
 
     Records (wall seconds, CPU seconds of this process): on a busy machine the wall time
     includes waiting for a core, the CPU time is what the change itself costs.
     """
-    before = {k: p.value for k, p in explorer.panels.items()}
+    before = {k: _shown(p) for k, p in explorer.panels.items()}
     start, cpu = time.perf_counter(), time.process_time()
     explorer.set(**{name.replace(" ", "_"): value})
     elapsed = (time.perf_counter() - start, time.process_time() - cpu)
     if explorer.message:
         errors.append(elapsed)
         return
-    changed = sum(len(p.value) for k, p in explorer.panels.items() if p.value != before[k])
+    changed = sum(_sent(p) for k, p in explorer.panels.items() if _shown(p) != before[k])
     times.append(elapsed)
     sizes.append(changed)
 
@@ -99,7 +106,7 @@ def print_table(rows, title):
     print(f"\n### {title}\n")
     print(
         "| explorer | changes timed | median ms | 95th pct ms | max ms | CPU median ms "
-        "| CPU 95th pct ms | PNG KB per change | impossible settings (median ms) |"
+        "| CPU 95th pct ms | KB sent per change | impossible settings (median ms) |"
     )
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import html
 import io
 import itertools
 from xml.etree import ElementTree
@@ -1161,3 +1162,17 @@ def test_the_main_picture_is_marked_for_the_layout():
 
     with pytest.raises(ValueError, match="'no such panel' is not a panel of Wrong"):
         Wrong(SMALL, kernel="box blur", display_side=SIDE)
+
+
+def test_the_readout_shown_is_the_whole_readout_after_each_update():
+    """The readout is sent once per update, after the explorer added its summary to it."""
+    ex = activation_explorer(SMALL - 0.5, kernel="sobel vertical", display_side=SIDE)
+    for size in (5, 3):
+        ex.set(kernel_size=size)
+        shown = ex._readout_html.value.split(">", 1)[1].rsplit("</div>", 1)[0]
+        assert shown.split("<br>") == [html.escape(line) for line in ex.readout.split("\n")]
+        assert "ReLU max(0, x)" in shown and f"kernel sobel vertical {size}×{size}" in shown
+    ex.set(kernel_size=11)  # impossible: the formula says why, no stale summary beside it
+    shown = ex._readout_html.value
+    assert ex.message and "no output, the kernel does not fit" in shown
+    assert "ReLU max(0, x)" not in shown and "ReLU max(0, x)" not in ex.readout

@@ -33,26 +33,28 @@ Each keeps controls (:mod:`.controls`, menus :mod:`.choices`), compute (the cnnl
 * ``.sections``: framed boxes of the controls of a second layer (e.g. the pooling explorer's
   "convolution feeding the pool", whose controls are named "conv kernel size", ...).
 
-Drawing: the big image and feature-map panels are palette PNGs written straight from the array
-at about the size they are displayed (:mod:`.png`: maps larger than a panel are sent as block
-means; colour limits still come from the whole map). Everything else (colour bars,
-histograms, curves, the numbered grids of kernels, the sliding window and the
-backpropagation grids) is SVG markup that the browser draws (:mod:`.pictures`,
+Drawing: the big image and feature-map panels are canvases the browser fills from the map's
+pixels (:class:`~.map_view.MapView`, an anywidget): palette indices at about the size they
+are displayed (:mod:`.png`: maps larger than a panel are sent as block means; colour limits
+still come from the whole map), with no PNG to write or decode. Everything else (colour
+bars, histograms, curves, the numbered grids of kernels, the sliding window and the
+backpropagation grids) is SVG or HTML markup that the browser draws (:mod:`.pictures`,
 :mod:`.window_svg`): writing it takes about a millisecond, where matplotlib needed 5-75 ms
-per picture and the browser then had to decode a PNG. :mod:`.export` records an explorer's pictures over a grid of settings for
-the static site; :mod:`.voila_images` lets Voilà show the notebooks' figures.
+per picture. :mod:`.export` records an explorer's pictures over a grid of settings for the
+static site; :mod:`.voila_images` lets Voilà show the notebooks' figures.
 
 Adding an explorer
 ------------------
 1. A module with a frozen settings dataclass and a subclass of :class:`Explorer` (of
    :class:`ImageExplorer` for an image with a menu and uploads, of
-   :class:`ImageKernelExplorer` for one convolution of an image). Its ``__init__`` builds the
-   controls with the factories of :mod:`.controls` (:func:`conv_controls`, ``slider``,
+   :class:`ImageKernelExplorer` for one convolution of an image, whose ``__init__`` takes a
+   :class:`ConvStart` through :func:`~.settings.starts_from_conv`). Its ``__init__`` builds
+   the controls with the factories of :mod:`.controls` (:func:`conv_controls`, ``slider``,
    ``toggle``, ...) and calls ``super().__init__(controls, panels, ...)``; the base class
    draws the first picture when construction is done.
 2. The hooks: ``_settings()`` (controls -> settings), ``_compute(settings)`` (cnnlab calls
-   only; a dict with ``"result"``), ``_draw(computed)`` (PNG bytes into ``self.panels``,
-   e.g. with ``self._show_map``); optionally ``_readout``, ``_clear``, ``_react`` (keep
+   only; a dict with ``"result"``), ``_draw(computed)`` (pictures into ``self.panels``:
+   ``self._show_map`` for maps, SVG markup for the ``drawings``); optionally ``_readout``, ``_clear``, ``_react`` (keep
    controls in step) and ``_on_click``. Expensive steps are functions of hashable settings
    under :func:`functools.lru_cache`.
 3. The class docstring (numpydoc, with an example), a lowercase alias

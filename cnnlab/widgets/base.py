@@ -432,8 +432,11 @@ class Explorer(widgets.VBox, metaclass=_FinishedByTheBase):
             self.output.append_stderr(traceback.format_exc())
 
     def _show_readout(self, text):
+        """Set the readout; it is sent once, when the update is done (:meth:`update`)."""
         self.readout = text
-        lines = "<br>".join(html.escape(line) for line in text.split("\n"))
+
+    def _send_readout(self):
+        lines = "<br>".join(html.escape(line) for line in self.readout.split("\n"))
         self._readout_html.value = (
             f'<div style="font-size:20px;line-height:1.45;overflow-wrap:anywhere">{lines}</div>'
         )
@@ -455,6 +458,8 @@ class Explorer(widgets.VBox, metaclass=_FinishedByTheBase):
             return
         self._pending = False
         self._guard(self._update)
+        # after the pictures, in one message however often the update changed it
+        self._send_readout()
 
     def _update(self):
         self.settings = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import ipywidgets as widgets
 
@@ -22,6 +23,18 @@ class DropoutSettings(ImageKernelSettings):
     rate: float = 0.5
     training: bool = True
     seed: int = 0
+
+
+@lru_cache(maxsize=8)
+def _dropped(s: DropoutSettings):
+    """The feature map, the mask and the map after dropout for settings ``s`` (cached: the mask
+    is a function of the map's shape, the rate and the seed, so going back to a setting
+    shows the same mask again, without drawing it anew)."""
+    fmap = feature_map(s.image, s.kernel, s.conv)[3]
+    out, mask = dropout(fmap, s.rate, training=s.training, rng=s.seed, return_mask=True)
+    for arr in (fmap, mask, out):
+        arr.flags.writeable = False  # shared by every explorer showing these settings
+    return fmap, mask, out
 
 
 class DropoutExplorer(ImageKernelExplorer):
@@ -102,8 +115,7 @@ class DropoutExplorer(ImageKernelExplorer):
         return "\n".join(self._conv_lines(s))
 
     def _compute(self, s):
-        fmap = feature_map(s.image, s.kernel, s.conv)[3]
-        out, mask = dropout(fmap, s.rate, training=s.training, rng=s.seed, return_mask=True)
+        fmap, mask, out = _dropped(s)
         return {"feature map": fmap, "mask": mask, "result": out, "settings": s}
 
     def _draw(self, c):
