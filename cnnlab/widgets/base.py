@@ -184,7 +184,7 @@ class Explorer(widgets.VBox, metaclass=_FinishedByTheBase):
             self.panels[name], self.captions[name] = image, label
             shown = image
             if name in colorbars:  # the bar beside the map, as tall as the map
-                image.layout.width = f"calc(100% - {COLORBAR_WIDTH} - 6px)"
+                image.layout.width = f"calc(100% - {COLORBAR_WIDTH} - 4px)"
                 bar = widgets.HTML(
                     layout=widgets.Layout(width=COLORBAR_WIDTH, min_width=COLORBAR_WIDTH)
                 )
@@ -192,7 +192,7 @@ class Explorer(widgets.VBox, metaclass=_FinishedByTheBase):
                 self.colorbars[name] = bar
                 shown = widgets.HBox(
                     [image, bar],
-                    layout=widgets.Layout(width="100%", align_items="stretch", grid_gap="6px"),
+                    layout=widgets.Layout(width="100%", align_items="stretch", grid_gap="4px"),
                 )
             boxes.append(
                 widgets.VBox(

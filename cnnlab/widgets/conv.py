@@ -176,7 +176,7 @@ class ConvExplorer(ImageKernelExplorer):
         super().__init__(
             ConvStart(*args, **start),
             {},
-            {"input (gray, padded)": "36%", "kernel": "22%", "feature map": "39%"},
+            {"input (gray, padded)": "29%", "kernel": "19%", "feature map": "49%"},
             conv_options={"dilation": dilation, "padding_mode": padding_mode},
             colorbars=("feature map",),
             drawings=("kernel",),

@@ -156,12 +156,12 @@ def _ramp_uri(cmap: str) -> str:
 
 
 #: Width of a colour bar beside its map (the map takes the rest of its panel's width).
-COLORBAR_WIDTH = "92px"
+COLORBAR_WIDTH = "80px"
 _BAR_STYLE = (
-    "position:absolute;left:0;top:0;width:22px;height:100%;box-sizing:border-box;"
+    "position:absolute;left:0;top:0;width:18px;height:100%;box-sizing:border-box;"
     "border:1px solid #555;background-size:100% 100%;background-image:url({ramp})"
 )
-_LABEL = "position:absolute;left:28px;line-height:1;white-space:nowrap;"
+_LABEL = "position:absolute;left:23px;line-height:1;white-space:nowrap;"
 
 
 @lru_cache(maxsize=256)
