@@ -972,12 +972,15 @@ def test_activation_histograms_share_one_value_axis():
         [fmap, out], title=["before (the feature map)", "after ReLU"]
     )
     assert ex.panels["values before and after"].value == fresh
-    hist = ex._histogram
+    counts = ex.histogram_counts
     lo, hi = min(fmap.min(), out.min()), max(fmap.max(), out.max())
-    np.testing.assert_array_equal(hist.counts[0], np.histogram(fmap, 40, range=(lo, hi))[0])
-    np.testing.assert_array_equal(hist.counts[1], np.histogram(out, 40, range=(lo, hi))[0])
+    np.testing.assert_array_equal(counts[0], np.histogram(fmap, 40, range=(lo, hi))[0])
+    np.testing.assert_array_equal(counts[1], np.histogram(out, 40, range=(lo, hi))[0])
     negative = int((fmap < 0).sum())  # ReLU piles every negative value onto 0
-    assert hist.counts[1][np.searchsorted(np.linspace(lo, hi, 41), 0.0, "right") - 1] >= negative
+    assert counts[1][np.searchsorted(np.linspace(lo, hi, 41), 0.0, "right") - 1] >= negative
+    ex.set(activation="tanh")  # another activation: other counts, the same map before
+    np.testing.assert_array_equal(ex.histogram_counts[0], counts[0])
+    assert not np.array_equal(ex.histogram_counts[1], counts[1])
 
 
 def _cells(markup):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -11,6 +12,7 @@ from .base import ImageKernelExplorer, ImageKernelSettings
 from .controls import float_slider, toggle
 from .conv import feature_map
 from .pictures import Histogram
+from .png import draw_map
 from .settings import ConvStart, starts_from_conv
 
 __all__ = ["ActivationExplorer", "ActivationSettings", "activation_explorer"]
@@ -29,6 +31,28 @@ class ActivationSettings(ImageKernelSettings):
 
 def _shape_text(arr):
     return "×".join(str(n) for n in arr.shape)
+
+
+@lru_cache(maxsize=8)
+def _pictures(s: ActivationSettings, side: int):
+    """The maps and the histograms the explorer shows for settings ``s``, drawn once.
+
+    Cached on the settings: moving a slider back to a value shows its pictures again at once.
+    Returns the map, the activated map, their drawings and ``{"histogram": svg, "counts":
+    [before, after]}``.
+    """
+    fmap = feature_map(s.image, s.kernel, s.conv)[3]
+    if s.activation == "softplus":
+        out = softplus(fmap, beta=s.beta)
+    else:
+        out = ACTIVATIONS[s.activation][0](fmap)
+    out.flags.writeable = False  # shared by every explorer showing these settings
+    # one value axis for both, so the reshaping (clipping, squashing) is visible
+    histogram = Histogram(rows=2)  # about the size it is shown at
+    label = _LABELS[s.activation]
+    svg = histogram.svg([fmap, out], title=["before (the feature map)", f"after {label}"])
+    drawn = (draw_map(fmap, side), draw_map(out, side))
+    return fmap, out, drawn, {"histogram": svg, "counts": histogram.counts}
 
 
 class ActivationExplorer(ImageKernelExplorer):
@@ -75,7 +99,8 @@ class ActivationExplorer(ImageKernelExplorer):
             ),
         }
         panels = {"feature map": "48%", "after activation": "48%", _HISTOGRAMS: "48%"}
-        self._histogram = Histogram(rows=2)  # about the size it is shown at
+        #: The counts of the two histograms shown (before, after), on one value axis.
+        self.histogram_counts = None
         super().__init__(
             start,
             own,
@@ -101,12 +126,8 @@ class ActivationExplorer(ImageKernelExplorer):
         return "\n".join(self._conv_lines(s))
 
     def _compute(self, s):
-        fmap = feature_map(s.image, s.kernel, s.conv)[3]
-        if s.activation == "softplus":
-            out = softplus(fmap, beta=s.beta)
-        else:
-            out = ACTIVATIONS[s.activation][0](fmap)
-        return {"feature map": fmap, "result": out, "settings": s}
+        fmap, out, drawn, histogram = _pictures(s, self.side)
+        return {"feature map": fmap, "result": out, "settings": s, "drawn": drawn, **histogram}
 
     def _summary(self, c):
         fmap, out, s = c["feature map"], c["result"], c["settings"]
@@ -127,16 +148,14 @@ class ActivationExplorer(ImageKernelExplorer):
         return f"{s.activation} squashes {before} into {after}, inside {bounds}"
 
     def _draw(self, c):
-        fmap, out = c["feature map"], c["result"]
-        self._show_map("feature map", fmap)
+        fmap = c["feature map"]
+        before, after = c["drawn"]
+        self._show_drawn("feature map", before)
         self.captions["feature map"].value = f"feature map {_shape_text(fmap)}"
-        self._show_map("after activation", out)
-        label = _LABELS[c["settings"].activation]
-        self.captions["after activation"].value = f"after {label}"
-        # one value axis for both, so the reshaping (clipping, squashing) is visible
-        self.panels[_HISTOGRAMS].value = self._histogram.svg(
-            [fmap, out], title=["before (the feature map)", f"after {label}"]
-        )
+        self._show_drawn("after activation", after)
+        self.captions["after activation"].value = f"after {_LABELS[c['settings'].activation]}"
+        self.panels[_HISTOGRAMS].value = c["histogram"]
+        self.histogram_counts = c["counts"]
         self._show_readout(self.readout + "\n" + self._summary(c))
 
     def _clear(self):

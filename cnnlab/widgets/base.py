@@ -298,6 +298,10 @@ class Explorer(widgets.VBox, metaclass=_FinishedByTheBase):
             drawn = drawn_map(values, self.side, tuple(sorted(colours.items())))
         else:
             drawn = draw_map(values, self.side, **colours)
+        self._show_drawn(name, drawn)
+
+    def _show_drawn(self, name, drawn):
+        """Show a :class:`~cnnlab.widgets.png.DrawnMap` in panel ``name``, with its colour bar."""
         self.panels[name].show(drawn.image)
         bar = self.colorbars.get(name)
         if bar is None:
