@@ -10,17 +10,18 @@ opens it in headless Chromium at 1280x720 (a projector, side bars closed), runs 
 
 * **press**: focuses the kernel-size slider's handle and presses ArrowRight (ArrowLeft at the
   maximum, so it walks up and down the sizes) 20 times, waiting for the explorer to settle in
-  between. The page records ``performance.now()`` at the keydown and, for every ``<img>`` of
-  the explorer whose ``src`` changes, the first animation frame after the new picture is
-  decoded (a ``MutationObserver`` plus ``img.decode()`` and ``requestAnimationFrame``): the
+  between. The page records ``performance.now()`` at the keydown and, for every picture of the
+  explorer that changes, the first animation frame after it is on the page: a canvas panel's
+  new pixels (its ``data-drawn`` attribute), a drawing's new markup, an ``<img>`` decoded (a
+  ``MutationObserver`` plus ``requestAnimationFrame``, and ``img.decode()`` for images): the
   latency of a press is its last picture change. Targets: median <= 50 ms, 95th pct <= 100 ms.
 * **drag**: 8 ArrowRight presses 40 ms apart from the smallest size; "settle" is the time from
   the last press to the last picture change (target <= 150 ms), "pictures after the last
-  step" the number of ``<img>`` changes after it (every panel that changes counts once per
+  step" the number of picture changes after it (every panel that changes counts once per
   update: a backlog of stale frames would show as many more), and "final ok"
-  says whether the picture on screen is the kernel's picture for the slider's final value
-  (SHA-1 of the image bytes in the page against the kernel's panel, and the kernel's panels
-  against a recomputation).
+  says whether the pictures on screen are the kernel's for the slider's final value (SHA-1 of
+  each canvas's RGBA pixels against the kernel's, the drawings' text and element count, and
+  the kernel's panels against a recomputation).
 * **stability**: 2,000 changes of the kernel-size slider in the kernel (cycling through its
   sizes, each a full update sent to the page, in requests of 50; cut off after
   ``--stability-seconds``, the count done is printed), then the growth of the kernel's resident memory (target < 50 MB) and
