@@ -72,7 +72,7 @@ class Explorer(widgets.VBox, metaclass=_FinishedByTheBase):
     A subclass builds its controls, calls ``super().__init__(controls, panels, ...)`` and
     implements the hooks ``_settings()`` (controls -> a frozen settings dataclass),
     ``_compute(settings) -> dict`` (cnnlab calls only, ``"result"`` is the array shown) and
-    ``_draw(computed)`` (PNG bytes into the panels); optionally ``_readout(settings)``,
+    ``_draw(computed)`` (pictures into the panels); optionally ``_readout(settings)``,
     ``_clear()``, ``_react(change)`` and ``_on_click(button)``. Every change of a control calls
     :meth:`update`; the first picture is drawn when construction is complete.
 

@@ -1,8 +1,11 @@
-"""Arrays to PNG bytes for the explorers' ``ipywidgets.Image`` panels: images and feature maps.
+"""Arrays to pictures for the explorers' image and feature-map panels, and to PNG bytes.
 
 The big panels (images and feature maps, up to 512x512) change on every slider move. Drawing
-them with matplotlib (``imshow`` + a full redraw) costs tens of milliseconds; writing the array
-straight to PNG costs a few (``benchmarks/bench_widgets.py`` measures both). So:
+them with matplotlib (``imshow`` + a full redraw) costs tens of milliseconds; mapping the
+array to palette indices costs a few (``benchmarks/bench_widgets.py`` measures both).
+:func:`draw_map` makes the picture a :class:`~cnnlab.widgets.map_view.MapView` sends to the
+browser as canvas pixels; the same picture as PNG (:func:`array_to_png`) is what the static
+site and the tests read. So:
 
 * a colour-mapped array is written as an 8-bit *palette* PNG: one byte per pixel, the
   colormap's 256 colours as the palette (the same colormaps and limits as
