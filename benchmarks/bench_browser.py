@@ -48,21 +48,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from _jupyter import (  # the shared module lives next to the tests
+    CHROMIUM,
+    CHROMIUM_ARGS,
     EXPLORER_CELLS,
     start_jupyterlab,
     write_explorer_notebooks,
 )
 
-CHROMIUM = os.environ.get("CNNLAB_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [  # as tests/test_browser.py
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 VIEWPORT = {"width": 1280, "height": 720}
 
 EXPLORERS = EXPLORER_CELLS

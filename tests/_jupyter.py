@@ -292,6 +292,18 @@ def missing_sliders(nb) -> list[str]:
 
 #: One cell per explorer, as the notebooks build them, on the 512x512 camera image: the
 #: projector-layout browser test and ``benchmarks/bench_browser.py`` open one notebook each.
+#: Debian's Chromium, headless, no profile, nothing fetched in the background (tests, benchmark).
+CHROMIUM = os.environ.get("CNNLAB_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
 EXPLORER_CELLS = {
     "conv": 'ex = cw.conv_explorer("camera", "sobel vertical")',
     "step": 'ex = cw.step_explorer(kernel="box blur")',

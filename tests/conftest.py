@@ -32,7 +32,8 @@ def chromium():
 
     Module scope: Playwright's sync API runs an event loop in this thread until it stops.
     """
-    from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _require_browser
+    from _jupyter import CHROMIUM, CHROMIUM_ARGS
+    from test_browser import ARTIFACTS, _require_browser
 
     _require_browser()
     from playwright.sync_api import sync_playwright

@@ -1,16 +1,33 @@
-"""Test-only helpers: small synthetic MNIST files in the IDX format, built in a temporary folder.
+"""Test-only helpers: loading the build scripts of tools/, and small synthetic MNIST files.
 
-``write_idx`` is the inverse of :func:`cnnlab.data.read_idx`: the loader tests write tiny
-MNIST-shaped datasets with it, so they never need the real files.
+``load_tool`` imports a script of ``tools/`` (not a package) as a module, so tests call its
+functions. ``write_idx`` is the inverse of :func:`cnnlab.data.read_idx`: the loader tests write
+tiny MNIST-shaped datasets with it, so they never need the real files.
 """
 
 from __future__ import annotations
 
 import gzip
+import importlib.util
 import struct
+import sys
 from pathlib import Path
 
 import numpy as np
+
+TOOLS_DIR = Path(__file__).resolve().parents[1] / "tools"
+
+
+def load_tool(relative: str, name: str):
+    """Import ``tools/<relative>`` as module ``name`` (registered in ``sys.modules``)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, TOOLS_DIR / relative)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
 
 #: The four MNIST file names (without ``.gz``), in the order train images, train labels, test
 #: images, test labels.

@@ -16,7 +16,6 @@ output goes to a temporary folder), then prove that
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
@@ -25,6 +24,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from _jupyter import NOTEBOOKS_DIR, ROOT, kernel_env, notebook_paths
+from helpers import load_tool
 
 TOOL = ROOT / "tools" / "assignments" / "make_assignments.py"
 #: A notebook with three exercises that executes in seconds (no training, no dataset).
@@ -32,15 +32,7 @@ GRADED_NOTEBOOK = "03-padding.ipynb"
 OTTER = Path(sys.executable).parent / "otter"
 
 
-def _load_tool():
-    spec = importlib.util.spec_from_file_location("make_assignments", TOOL)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["make_assignments"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-make_assignments = _load_tool()
+make_assignments = load_tool("assignments/make_assignments.py", "make_assignments")
 CONFIG = make_assignments.load_config()
 
 

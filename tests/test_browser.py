@@ -21,6 +21,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from _jupyter import (
+    CHROMIUM,
     EXPLORER_CELLS,
     FIXTURE_NOTEBOOK,
     ROOT,
@@ -33,16 +34,6 @@ from _jupyter import (
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("CNNLAB_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ARTIFACTS = ROOT / "test-artifacts"
 NOTEBOOKS = notebook_paths()
 CASES = [FIXTURE_NOTEBOOK, *NOTEBOOKS]

@@ -15,6 +15,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from helpers import load_tool
 
 import cnnlab
 from cnnlab import kernels
@@ -22,17 +23,7 @@ from cnnlab import kernels
 REPO = Path(__file__).resolve().parent.parent
 
 
-def _load_figures():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("figures", REPO / "tools" / "figures.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["figures"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-figures = _load_figures()
+figures = load_tool("figures.py", "figures")
 IMGS_DIR = figures.IMGS_DIR
 
 

@@ -17,7 +17,6 @@ them (a run longer than twice the budget is still stopped here, as a hang).
 from __future__ import annotations
 
 import ast
-import importlib.util
 import re
 import sys
 from pathlib import Path
@@ -35,6 +34,7 @@ from _jupyter import (
     notebook_paths,
     output_text,
 )
+from helpers import load_tool
 
 NOTEBOOKS = notebook_paths()
 NOTEBOOK_IDS = [p.stem for p in NOTEBOOKS]
@@ -46,26 +46,18 @@ TITLE = re.compile(r"^# (\d\d) · \S.*$")
 BULLET = re.compile(r"^(?:[-*+]|\d+[.)])\s+\S", re.M)
 NUMBERED_ITEM = re.compile(r"^\d+\.\s", re.M)
 LINK = re.compile(r"https?://|\]\(")
-CHECKER_CALL = re.compile(r"\bchecks\.\w+\s*\(|\bcheck_\w+\s*\(")
-#: A solution is a collapsed markdown block holding one fenced Python block: one click to read,
-#: nothing that Run All could execute.
-SOLUTION = re.compile(
-    r"<details>\s*<summary>.*?</summary>.*?```python\n(?P<code>.*?)```\s*</details>", re.S
-)
 CORRECT, NOT_YET = "✅ Correct!", "❌ Not yet."
 CLAIM_FAILED = "✗ Not with these values"
 GUARDS_DIR = ROOT / "tests" / "notebook_guards"
 
 
-def _load_make_nav():
-    spec = importlib.util.spec_from_file_location("make_nav", ROOT / "tools" / "make_nav.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["make_nav"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-make_nav = _load_make_nav()
+make_nav = load_tool("make_nav.py", "make_nav")
+#: The anatomy of an exercise (prompt, stub, check, solution) is the assignment tool's: one
+#: definition for the notebooks' tests and the Otter assignments built from them.
+make_assignments = load_tool("assignments/make_assignments.py", "make_assignments")
+CHECKER_CALL = make_assignments.CHECKER_CALL
+solution_code = make_assignments.solution_code
+exercise_segments = make_assignments.exercise_segments
 
 
 def _read(path: Path):
@@ -80,12 +72,6 @@ def _tagged(nb, tag: str) -> list[int]:
     return [i for i, cell in enumerate(nb.cells) if tag in _tags(cell)]
 
 
-def solution_code(cell) -> str | None:
-    """The Python code inside a solution cell's collapsed block (None if it has none)."""
-    match = SOLUTION.search(cell.source) if cell.cell_type == "markdown" else None
-    return match.group("code") if match else None
-
-
 def exercises(nb) -> list[tuple[int, int, int]]:
     """(stub, check, solution) cell indices of each exercise, in order.
 
@@ -93,12 +79,8 @@ def exercises(nb) -> list[tuple[int, int, int]]:
     a check cell and a solution cell (the anatomy test reports notebooks that differ).
     """
     cells = nb.cells
-    prompts = [i for i in _tagged(nb, "exercise") if cells[i].cell_type == "markdown"]
-    summary = (_tagged(nb, "summary") or [len(cells)])[0]
     found = []
-    for n, start in enumerate(prompts):
-        end = prompts[n + 1] if n + 1 < len(prompts) else summary
-        segment = range(start + 1, end)
+    for _, segment in exercise_segments(cells):
         stubs = [i for i in segment if "exercise" in _tags(cells[i])]
         checks = [i for i in segment if "check" in _tags(cells[i])]
         solutions = [i for i in segment if "solution" in _tags(cells[i])]
@@ -240,16 +222,13 @@ def _setup_problems(nb, i: int) -> list[str]:
 
 def _exercise_problems(nb) -> list[str]:
     cells = nb.cells
-    prompts = [i for i in _tagged(nb, "exercise") if cells[i].cell_type == "markdown"]
-    if len(prompts) < 2:
+    segments = exercise_segments(cells)
+    if len(segments) < 2:
         return [
-            f"needs at least 2 exercises (markdown cells tagged 'exercise'); found {len(prompts)}"
+            f"needs at least 2 exercises (markdown cells tagged 'exercise'); found {len(segments)}"
         ]
-    summary = (_tagged(nb, "summary") or [len(cells)])[0]
     problems = []
-    for n, start in enumerate(prompts):
-        end = prompts[n + 1] if n + 1 < len(prompts) else summary
-        segment = range(start + 1, end)
+    for start, segment in segments:
         stubs = [
             i for i in segment if "exercise" in _tags(cells[i]) and cells[i].cell_type == "code"
         ]

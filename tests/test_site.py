@@ -10,7 +10,6 @@ waits for the feature map and the readout to change.
 from __future__ import annotations
 
 import base64
-import importlib.util
 import io
 import json
 import re
@@ -24,6 +23,7 @@ import nbformat
 import numpy as np
 import pytest
 from _jupyter import free_port
+from helpers import load_tool
 from PIL import Image
 
 import cnnlab.widgets as cw
@@ -32,17 +32,7 @@ from cnnlab.widgets.export import default_grid, export_states
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _load_builder():
-    spec = importlib.util.spec_from_file_location(
-        "site_build", ROOT / "tools" / "site" / "build.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["site_build"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-site = _load_builder()
+site = load_tool("site/build.py", "site_build")
 
 
 def _state(data, **values):

@@ -83,20 +83,29 @@ def solution_code(cell) -> str | None:
     return match.group("code") if match else None
 
 
+def exercise_segments(cells) -> list[tuple[int, range]]:
+    """Each exercise's prompt cell and the cells after it, up to the next prompt or the summary.
+
+    A prompt is a markdown cell tagged ``exercise``; the summary is the first cell tagged
+    ``summary`` (the end of the notebook if none). What a segment must hold (a stub, a check, a
+    solution) is for the caller to check.
+    """
+    prompts = [
+        i for i, c in enumerate(cells) if "exercise" in _tags(c) and c.cell_type == "markdown"
+    ]
+    summary = next((i for i, c in enumerate(cells) if "summary" in _tags(c)), len(cells))
+    ends = [*prompts[1:], summary]
+    return [(start, range(start + 1, end)) for start, end in zip(prompts, ends, strict=True)]
+
+
 def find_exercises(nb, name: str) -> list[Exercise]:
     """Every exercise of ``nb``: prompt, stub, check and solution cells, in this order.
 
     Raises :class:`AssignmentError` naming the cell when an exercise misses one of them.
     """
     cells = nb.cells
-    prompts = [
-        i for i, c in enumerate(cells) if "exercise" in _tags(c) and c.cell_type == "markdown"
-    ]
-    summary = next((i for i, c in enumerate(cells) if "summary" in _tags(c)), len(cells))
     found = []
-    for n, start in enumerate(prompts):
-        end = prompts[n + 1] if n + 1 < len(prompts) else summary
-        segment = range(start + 1, end)
+    for n, (start, segment) in enumerate(exercise_segments(cells)):
         stubs = [
             i for i in segment if "exercise" in _tags(cells[i]) and cells[i].cell_type == "code"
         ]
