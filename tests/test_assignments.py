@@ -258,3 +258,15 @@ def test_generated_output_is_ignored_by_git():
         check=False,
     )
     assert ignored.returncode == 0, f"add {CONFIG['output']}/ to .gitignore"
+
+
+def test_exercise_segments_run_from_each_prompt_to_the_next_or_the_summary():
+    def cell(kind, *tags):
+        new = nbformat.v4.new_markdown_cell if kind == "md" else nbformat.v4.new_code_cell
+        return new("x", metadata={"tags": list(tags)})
+
+    cells = [cell("md"), cell("md", "exercise"), cell("code", "exercise"), cell("code", "check")]
+    cells += [cell("md", "exercise"), cell("code"), cell("md", "summary"), cell("md")]
+    segments = make_assignments.exercise_segments(cells)
+    assert segments == [(1, range(2, 4)), (4, range(5, 6))]
+    assert make_assignments.exercise_segments(cells[:1]) == []  # no exercise (the dashboard)

@@ -93,6 +93,8 @@ def exercise_segments(cells) -> list[tuple[int, range]]:
     prompts = [
         i for i, c in enumerate(cells) if "exercise" in _tags(c) and c.cell_type == "markdown"
     ]
+    if not prompts:  # e.g. the dashboard, the index
+        return []
     summary = next((i for i, c in enumerate(cells) if "summary" in _tags(c)), len(cells))
     ends = [*prompts[1:], summary]
     return [(start, range(start + 1, end)) for start, end in zip(prompts, ends, strict=True)]
